@@ -1,0 +1,26 @@
+/** ⑤ Shared decode types and the reference's float32 probability rule. */
+
+/** A scored span over word indices, `end` inclusive. `label` indexes the text's label list. */
+export interface Candidate {
+  readonly start: number;
+  readonly end: number;
+  readonly label: number;
+  readonly score: number;
+}
+
+/** What the decoders need to know about one text of the batch. */
+export interface DecodeItem {
+  /** Index of the text in the batch. */
+  readonly batchIndex: number;
+  /** Words the model saw for this text; positions beyond are padding and are never decoded. */
+  readonly numWords: number;
+  /** Labels of this text; label columns beyond are padding and are never decoded. */
+  readonly numLabels: number;
+  /** Per-label thresholds, already float32-rounded (the reference compares in float32). */
+  readonly thresholds: Float32Array;
+}
+
+/** torch.sigmoid on a float32 logit, rounded to float32 as torch returns it. */
+export function sigmoid32(logit: number): number {
+  return Math.fround(1 / (1 + Math.exp(-logit)));
+}

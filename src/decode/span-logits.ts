@@ -1,0 +1,23 @@
+/**
+ * ⑤ Span-model logits `[B, W, K, C]` → candidates: `sigmoid > threshold` (strict, float32), spans that end
+ * inside the text, in the reference's `torch.where` order (start, width, class).
+ */
+import type { FloatTensor } from "../runtime/runtime.js";
+import { type Candidate, type DecodeItem, sigmoid32 } from "./candidates.js";
+
+export function spanCandidates(logits: FloatTensor, item: DecodeItem): Candidate[] {
+  const [, maxWords = 0, width = 0, numClasses = 0] = logits.dims;
+  const data = logits.data;
+  const base = item.batchIndex * maxWords * width * numClasses;
+  const out: Candidate[] = [];
+  for (let s = 0; s < item.numWords; s++) {
+    for (let k = 0; k < width && s + k < item.numWords; k++) {
+      const row = base + (s * width + k) * numClasses;
+      for (let c = 0; c < item.numLabels; c++) {
+        const score = sigmoid32(data[row + c] as number);
+        if (score > (item.thresholds[c] as number)) out.push({ start: s, end: s + k, label: c, score });
+      }
+    }
+  }
+  return out;
+}

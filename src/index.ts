@@ -1,0 +1,30 @@
+/**
+ * gliner-ts, runtime-neutral surface. The package entries `gliner-ts` (Node) and `gliner-ts/web` (browser)
+ * re-export this with a `GLiNER` whose `fromPretrained` uses their runtime.
+ */
+export { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
+export type { LoadOptions } from "./model/load.js";
+export type { ModelConfig, ModelMode } from "./model/config.js";
+export { MODEL_DTYPES, type ModelDtype } from "./model/files.js";
+export type { Entity, PredictOptions, TextPrediction, Truncation, TruncationInfo } from "./types.js";
+export type {
+  DownloadProgress,
+  GraphOptimizationLevel,
+  ModelFiles,
+  OpenOptions,
+  Runtime,
+  Session,
+  SessionOptions,
+  TensorData,
+} from "./runtime/runtime.js";
+export {
+  GlinerError,
+  type GlinerErrorCode,
+  HubError,
+  InferenceError,
+  InvalidInputError,
+  isGlinerError,
+  ModelLoadError,
+  TextTooLongError,
+} from "./errors.js";
+export { splitWords, type Word } from "./text/words.js";

@@ -1,0 +1,110 @@
+/**
+ * Loading a model: files (through the runtime) → config, tokenizer, ONNX session, with every cross-check
+ * that turns a confusing failure later into a clear error now.
+ */
+import { ModelLoadError } from "../errors.js";
+import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "../runtime/runtime.js";
+import { type ModelConfig, parseModelConfig } from "./config.js";
+import { onnxCandidates, onnxFileForDtype } from "./files.js";
+import { WordTokenizer } from "./tokenizer.js";
+
+export interface LoadOptions extends OpenOptions {
+  /** ONNX variant by transformers.js file naming (default "fp32" → model.onnx). */
+  dtype?: string;
+  /** Explicit ONNX file inside the model folder (overrides `dtype`), e.g. "onnx/model_legacy.onnx". */
+  onnxFile?: string;
+  /** Overrides the config's `max_len` (words per pass), like the reference's `from_pretrained(max_length=…)`. */
+  maxLength?: number;
+  session?: SessionOptions;
+}
+
+export interface LoadedModel {
+  readonly config: ModelConfig;
+  readonly tokenizer: WordTokenizer;
+  readonly session: Session;
+  readonly source: string;
+  readonly onnxFile: string;
+}
+
+const SPAN_INPUTS = ["input_ids", "attention_mask", "words_mask", "text_lengths", "span_idx", "span_mask"];
+const TOKEN_INPUTS = ["input_ids", "attention_mask", "words_mask", "text_lengths"];
+
+export async function loadModel(runtime: Runtime, source: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  const files = await runtime.openModel(source, options);
+  let config = parseModelConfig(await readJson(files, "gliner_config.json", true), "gliner_config.json");
+  if (options.maxLength !== undefined) config = { ...config, maxLen: options.maxLength };
+  const tokenizer = new WordTokenizer({
+    tokenizer: (await readJson(files, "tokenizer.json", true)) as Record<string, unknown>,
+    tokenizerConfig: ((await readJson(files, "tokenizer_config.json", false)) ?? {}) as Record<string, unknown>,
+  });
+  checkPromptTokens(config, tokenizer, files);
+
+  const file = options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32");
+  const candidates = onnxCandidates(file);
+  let located: { name: string; model: string | Uint8Array } | undefined;
+  for (const name of candidates) {
+    const model = await files.locateModel(name);
+    if (model !== undefined) {
+      located = { name, model };
+      break;
+    }
+  }
+  if (located === undefined) {
+    throw new ModelLoadError(
+      `No ONNX file ${candidates.map((c) => `"${c}"`).join(" or ")} in ${files.description}. ` +
+        `Pick another dtype/onnxFile, or convert the checkpoint with "gliner-ts convert".`,
+    );
+  }
+  let session: Session;
+  try {
+    session = await runtime.createSession(located.model, options.session ?? {});
+  } catch (cause) {
+    throw new ModelLoadError(`ONNX Runtime could not load ${located.name} from ${files.description}: ${String(cause)}`, {
+      cause,
+    });
+  }
+  checkSignature(config, session, located.name);
+  return { config, tokenizer, session, source: files.description, onnxFile: located.name };
+}
+
+async function readJson(files: ModelFiles, name: string, required: boolean): Promise<unknown> {
+  const text = await files.readText(name);
+  if (text === undefined) {
+    if (!required) return undefined;
+    throw new ModelLoadError(`${files.description} has no ${name}; a GLiNER model folder needs it.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ModelLoadError(`${name} in ${files.description} is not valid JSON.`, { cause });
+  }
+}
+
+function checkPromptTokens(config: ModelConfig, tokenizer: WordTokenizer, files: ModelFiles): void {
+  const entId = tokenizer.tokenId(config.entToken);
+  if (entId !== config.classTokenIndex) {
+    throw new ModelLoadError(
+      `gliner_config.json says class_token_index ${config.classTokenIndex} but the tokenizer of ` +
+        `${files.description} gives "${config.entToken}" the id ${entId ?? "none"}; the tokenizer does not belong to this model.`,
+    );
+  }
+  if (tokenizer.tokenId(config.sepToken) === undefined) {
+    throw new ModelLoadError(`The tokenizer of ${files.description} has no "${config.sepToken}" token.`);
+  }
+}
+
+function checkSignature(config: ModelConfig, session: Session, file: string): void {
+  const expected = config.mode === "span" ? SPAN_INPUTS : TOKEN_INPUTS;
+  const missing = expected.filter((name) => !session.inputNames.includes(name));
+  const extra = session.inputNames.filter((name) => !expected.includes(name));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new ModelLoadError(
+      `${file} does not fit a ${config.mode}-level GLiNER (span_mode "${config.spanMode}"): it takes ` +
+        `[${session.inputNames.join(", ")}] but [${expected.join(", ")}] are needed` +
+        `${missing.length ? `; missing ${missing.join(", ")}` : ""}${extra.length ? `; unexpected ${extra.join(", ")}` : ""}.`,
+    );
+  }
+  if (!session.outputNames.includes("logits")) {
+    throw new ModelLoadError(`${file} has no "logits" output (outputs: ${session.outputNames.join(", ")}).`);
+  }
+}

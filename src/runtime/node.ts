@@ -1,0 +1,95 @@
+/**
+ * The Node.js runtime: onnxruntime-node, local folders through node:fs, hub repos through the
+ * huggingface_hub-compatible cache (node-hub.ts). The only core file that imports onnxruntime-node.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import * as ort from "onnxruntime-node";
+import { InvalidInputError, ModelLoadError } from "../errors.js";
+import { downloadHubFile } from "./node-hub.js";
+import type { FloatTensor, ModelFiles, OpenOptions, Runtime, Session, SessionOptions, TensorData } from "./runtime.js";
+
+export function nodeRuntime(): Runtime {
+  return { name: "node", openModel, createSession };
+}
+
+async function openModel(source: string, options: OpenOptions): Promise<ModelFiles> {
+  const folder = resolve(source);
+  const info = await stat(folder).catch(() => undefined);
+  if (info?.isDirectory()) return localFolder(folder);
+  if (info !== undefined) {
+    throw new InvalidInputError("source", `${source} is a file; give the model folder that holds gliner_config.json.`);
+  }
+  if (/^[\w.-]+\/[\w.-]+$/.test(source) && !source.startsWith(".")) return hubRepo(source, options);
+  throw new InvalidInputError(
+    "source",
+    `"${source}" is neither a local folder nor a Hugging Face repo id like "onnx-community/gliner-multitask-large-v0.5".`,
+  );
+}
+
+function localFolder(folder: string): ModelFiles {
+  const existing = async (name: string) => {
+    const path = join(folder, name);
+    return (await stat(path).catch(() => undefined))?.isFile() ? path : undefined;
+  };
+  return {
+    description: folder,
+    async readText(name) {
+      const path = await existing(name);
+      return path === undefined ? undefined : readFile(path, "utf8");
+    },
+    locateModel: existing,
+  };
+}
+
+function hubRepo(repo: string, options: OpenOptions): ModelFiles {
+  const download = (name: string) => downloadHubFile(repo, name, { ...options, optional: true });
+  return {
+    description: `hub:${repo}@${options.revision ?? "main"}`,
+    async readText(name) {
+      const path = await download(name);
+      return path === undefined ? undefined : readFile(path, "utf8");
+    },
+    locateModel: download,
+  };
+}
+
+async function createSession(model: string | Uint8Array, options: SessionOptions): Promise<Session> {
+  const session =
+    typeof model === "string"
+      ? await ort.InferenceSession.create(model, ortOptions(options))
+      : await ort.InferenceSession.create(model, ortOptions(options));
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds: Readonly<Record<string, TensorData>>, outputs: readonly string[]) {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      const result = await session.run(ortFeeds, outputs);
+      const out: Record<string, FloatTensor> = {};
+      for (const name of outputs) {
+        const tensor = result[name];
+        if (tensor === undefined) continue;
+        if (tensor.type !== "float32") {
+          throw new ModelLoadError(`Output "${name}" is ${tensor.type}; gliner-ts expects float32 logits (fp16 models keep float32 outputs).`);
+        }
+        out[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+      }
+      return out;
+    },
+    release: () => session.release(),
+  };
+}
+
+function ortOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
+  const out: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
+    executionProviders: options.executionProviders ?? ["cpu"],
+  };
+  if (options.intraOpNumThreads !== undefined) out.intraOpNumThreads = options.intraOpNumThreads;
+  if (options.interOpNumThreads !== undefined) out.interOpNumThreads = options.interOpNumThreads;
+  if (options.executionMode !== undefined) out.executionMode = options.executionMode;
+  if (options.enableCpuMemArena !== undefined) out.enableCpuMemArena = options.enableCpuMemArena;
+  if (options.enableMemPattern !== undefined) out.enableMemPattern = options.enableMemPattern;
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * THE seam between the core and a JavaScript runtime. The core never imports onnxruntime, `node:fs` or
+ * the Cache API: `runtime/node.ts` and `runtime/web.ts` implement this interface.
+ */
+
+export type TensorType = "int64" | "float32" | "bool";
+
+/** Structurally what an onnxruntime `Tensor` exposes, so no conversion is needed either way. */
+export interface TensorData {
+  readonly type: TensorType;
+  readonly data: BigInt64Array | Float32Array | Uint8Array;
+  readonly dims: readonly number[];
+}
+
+export interface FloatTensor {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+export interface Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the graph and returns the requested float outputs. */
+  run(feeds: Readonly<Record<string, TensorData>>, outputs: readonly string[]): Promise<Record<string, FloatTensor>>;
+  release(): Promise<void>;
+}
+
+export type GraphOptimizationLevel = "disabled" | "basic" | "extended" | "all";
+
+/** ONNX Runtime settings that matter on CPU (and the execution providers). */
+export interface SessionOptions {
+  /** Threads inside one operator (ORT default: physical cores). */
+  intraOpNumThreads?: number;
+  /** Threads across operators; only used with `executionMode: "parallel"`. */
+  interOpNumThreads?: number;
+  executionMode?: "sequential" | "parallel";
+  graphOptimizationLevel?: GraphOptimizationLevel;
+  /** e.g. ["cpu"], ["cuda", "cpu"] (Node, where onnxruntime-node has CUDA), ["webgpu", "wasm"] (browser). */
+  executionProviders?: string[];
+  enableCpuMemArena?: boolean;
+  enableMemPattern?: boolean;
+}
+
+/** Where a model's files come from, once resolved by a runtime (local folder, hub cache, URL). */
+export interface ModelFiles {
+  /** Human-readable origin for error messages, e.g. a folder path or `hub:org/name@main`. */
+  readonly description: string;
+  /** A text file's content, or undefined when the file does not exist. */
+  readText(name: string): Promise<string | undefined>;
+  /** Something `createSession` accepts (a path in Node, bytes in the browser), or undefined when missing. */
+  locateModel(name: string): Promise<string | Uint8Array | undefined>;
+}
+
+export interface DownloadProgress {
+  readonly file: string;
+  readonly loaded: number;
+  readonly total: number | undefined;
+}
+
+export interface OpenOptions {
+  revision?: string;
+  cacheDir?: string;
+  localFilesOnly?: boolean;
+  token?: string;
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+export interface Runtime {
+  readonly name: string;
+  /** Resolves a model source (folder, hub repo id, URL; runtime-specific) to its files. */
+  openModel(source: string, options: OpenOptions): Promise<ModelFiles>;
+  createSession(model: string | Uint8Array, options: SessionOptions): Promise<Session>;
+}

@@ -1,0 +1,62 @@
+/** Public data types. Offsets are UTF-16 code units: `text.slice(entity.start, entity.end) === entity.text`. */
+
+export interface Entity {
+  /** UTF-16 offset of the first character (inclusive). */
+  start: number;
+  /** UTF-16 offset after the last character (exclusive). */
+  end: number;
+  /** The covered text, original spacing included. */
+  text: string;
+  label: string;
+  /** Probability in (0, 1), a float32 value as the reference reports it. */
+  score: number;
+}
+
+/** How texts longer than the model's word budget (`max_len`) are handled. */
+export type Truncation = "window" | "truncate" | "error";
+
+export interface PredictOptions {
+  /** Keep spans whose probability is strictly above this (default 0.5); must be in (0, 1). */
+  threshold?: number;
+  /** Per-label thresholds overriding `threshold` for those labels. */
+  labelThresholds?: Readonly<Record<string, number>>;
+  /** No overlapping entities (default true). With false, nested entities are kept, crossing ones are not. */
+  flatNer?: boolean;
+  /** Allow the same span to carry several labels (default false). */
+  multiLabel?: boolean;
+  /**
+   * Texts longer than the model's word budget: `"window"` (default) splits them into overlapping windows and
+   * merges the results, `"truncate"` keeps the first `max_len` words like the Python reference (reported
+   * through `onTruncate`), `"error"` throws a `TextTooLongError`.
+   */
+  truncation?: Truncation;
+  /** Window size in words for `truncation: "window"` (default: the model's budget). */
+  window?: number;
+  /** Words shared by consecutive windows (default: a quarter of the window). */
+  overlap?: number;
+  /** Token-level models: span score = min of start, end and inside probabilities (default, current GLiNER) or mean of inside probabilities (GLiNER ≤ 0.2.16). */
+  tokenScore?: "min" | "mean";
+  /** Texts per model call (default 8, as the reference). */
+  batchSize?: number;
+  /** Called once per text that was truncated (`truncation: "truncate"`). Without it a warning is emitted. */
+  onTruncate?: (info: TruncationInfo) => void;
+}
+
+export interface TruncationInfo {
+  /** Index of the text in the call. */
+  readonly index: number;
+  readonly words: number;
+  readonly keptWords: number;
+}
+
+/** Detailed result of one text. */
+export interface TextPrediction {
+  readonly entities: Entity[];
+  /** Words of the text (the reference's splitter). */
+  readonly words: number;
+  /** Words that reached the model (fewer than `words` when truncated). */
+  readonly modelWords: number;
+  readonly truncated: boolean;
+  /** Model passes used (1 unless the text was windowed or labels were split into groups). */
+  readonly passes: number;
+}
