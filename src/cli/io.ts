@@ -1,0 +1,141 @@
+/**
+ * Shared CLI plumbing: JSONL input (stdin or file), JSONL output (stdout or file), a progress bar on stderr
+ * for file input, and model loading from the common flags.
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { Presets, SingleBar } from "cli-progress";
+import { InvalidInputError } from "../errors.js";
+import { GLiNER } from "../node.js";
+
+export const DEFAULT_MODEL = "onnx-community/gliner-multitask-large-v0.5";
+
+export interface ModelFlags {
+  model: string;
+  dtype?: string;
+  onnxFile?: string;
+  revision?: string;
+  cacheDir?: string;
+  offline?: boolean;
+  threads?: number;
+}
+
+export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
+  return GLiNER.fromPretrained(flags.model, {
+    ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
+    ...(flags.onnxFile === undefined ? {} : { onnxFile: flags.onnxFile }),
+    ...(flags.revision === undefined ? {} : { revision: flags.revision }),
+    ...(flags.cacheDir === undefined ? {} : { cacheDir: flags.cacheDir }),
+    ...(flags.offline ? { localFilesOnly: true } : {}),
+    ...(flags.threads === undefined ? {} : { session: { intraOpNumThreads: flags.threads } }),
+  });
+}
+
+/** Adds the model flags every model command takes. */
+export function withModelFlags<T extends import("commander").Command>(command: T): T {
+  return command
+    .option("-m, --model <id|dir>", "model folder or Hugging Face repo id", DEFAULT_MODEL)
+    .option("--dtype <dtype>", "ONNX variant: fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4")
+    .option("--onnx-file <file>", "explicit ONNX file inside the model folder")
+    .option("--revision <rev>", "hub revision (branch, tag or commit)")
+    .option("--cache-dir <dir>", "hub cache folder (default: huggingface_hub's)")
+    .option("--offline", "never touch the network; use the cache only")
+    .option("--threads <n>", "ONNX Runtime intra-op threads", parseInteger) as T;
+}
+
+export function parseInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidInputError("flag", `expected an integer, got "${value}"`);
+  return n;
+}
+
+export function parseNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidInputError("flag", `expected a number, got "${value}"`);
+  return n;
+}
+
+export function parseList(value: string): string[] {
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}
+
+/** One JSONL record: `{ "id"?, "text", ... }`. */
+export interface InputRecord {
+  readonly line: number;
+  readonly value: Record<string, unknown>;
+}
+
+/** Reads JSONL records from a file or stdin; a malformed line is an error naming the line. */
+export async function* readJsonl(path: string | undefined): AsyncGenerator<InputRecord> {
+  const stream = path === undefined || path === "-" ? process.stdin : createReadStream(path, "utf8");
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let line = 0;
+  for await (const raw of lines) {
+    line++;
+    if (raw.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new InvalidInputError("input", `line ${line} is not valid JSON.`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new InvalidInputError("input", `line ${line} must be a JSON object like {"text": "..."}.`);
+    }
+    yield { line, value: value as Record<string, unknown> };
+  }
+}
+
+export interface LineWriter {
+  write(value: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function jsonlWriter(path: string | undefined): LineWriter {
+  const stream = path === undefined || path === "-" ? process.stdout : createWriteStream(path, { flags: "w" });
+  return {
+    write: (value) =>
+      new Promise((resolve, reject) => {
+        stream.write(`${JSON.stringify(value)}\n`, (error) => (error ? reject(error) : resolve()));
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        if (stream === process.stdout) resolve();
+        else stream.end(() => resolve());
+      }),
+  };
+}
+
+/** A progress bar on stderr when it is a terminal (or when forced); a no-op otherwise. */
+export function progressBar(total: number | undefined, enabled = process.stderr.isTTY === true) {
+  if (!enabled) return { increment: (_n?: number) => {}, stop: () => {} };
+  const bar = new SingleBar(
+    { format: "{bar} {percentage}% | {value}/{total} texts | {rate}/s | ETA {eta_formatted}", stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
+  const started = Date.now();
+  bar.start(total ?? 0, 0, { rate: "0.0" });
+  let done = 0;
+  return {
+    increment: (n = 1) => {
+      done += n;
+      bar.increment(n, { rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1) });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** Non-empty lines of a file (for the progress bar's total). */
+export async function countLines(path: string): Promise<number> {
+  let count = 0;
+  for await (const _ of readJsonlLines(path)) count++;
+  return count;
+}
+
+async function* readJsonlLines(path: string): AsyncGenerator<string> {
+  const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
+  for await (const raw of lines) if (raw.trim() !== "") yield raw;
+}
