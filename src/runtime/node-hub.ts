@@ -102,7 +102,8 @@ export async function downloadHubFile(
   }
   if (!head.found) {
     const fileMissing = head.errorCode !== "RepoNotFound" && head.errorCode !== "RevisionNotFound";
-    if (fileMissing && head.commit !== undefined) await rememberMissing(storage, revision, head.commit, file);
+    // Remembering the absence only spares later offline probes: a read-only cache must not turn it into an error.
+    if (fileMissing && head.commit) await rememberMissing(storage, revision, head.commit, file).catch(() => undefined);
     if (options.optional && fileMissing) return undefined;
     throw head.error;
   }
@@ -214,7 +215,8 @@ async function fetchMetadata(
     const signal = AbortSignal.timeout(timeoutMs);
     // The hub answers LFS files with a redirect to its CDN that already carries the metadata (X-Linked-*):
     // stop there and download from the redirect target; other redirects (renamed repos) are followed.
-    const carriesMetadata = (res: Response) => res.headers.has("x-repo-commit");
+    const carriesMetadata = (res: Response) =>
+      res.headers.has("x-repo-commit") && (res.headers.has("x-linked-etag") || res.headers.has("etag"));
     answer = await request(url, { method: "HEAD", signal }, token, new URL(url).origin, fetchImpl, carriesMetadata);
   } catch (error) {
     throw error instanceof HubError ? error : hubNetworkError(ctx, url, error);
@@ -311,7 +313,10 @@ async function transfer(
       if (total === undefined && Number.isFinite(contentLength)) total = contentLength;
     } else {
       await res.body?.cancel();
-      if (res.status === 416) await fs.rm(incomplete, { force: true }); // Bad partial file: start over next time.
+      if (res.status === 416 && offset > 0) {
+        await fs.rm(incomplete, { force: true }); // The partial file does not fit the server's: start over.
+        throw new TransferInterrupted(true, new Error("HTTP 416 for a resumed range"));
+      }
       throw hubStatusError(res.status, job.ctx, job.url, res.headers.get("x-error-code"));
     }
     body = res.body;
