@@ -1,0 +1,172 @@
+/**
+ * `convertCheckpoint`: GLiNER checkpoint folder (gliner_config.json + model.safetensors or pytorch_model.bin +
+ * tokenizer files) → a folder the GLiNER ONNX loader reads (same files + onnx/model*.onnx).
+ */
+import { copyFile, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { InvalidInputError, ModelLoadError } from "../errors.js";
+import { parseSettings, type GlinerSettings } from "./config.js";
+import { buildDeberta, type Weights } from "./deberta.js";
+import { extractPrompts, extractWords, spanLogits, tokenLogits } from "./gliner-heads.js";
+import { linear } from "./layers.js";
+import { buildLstm, lstmLayers } from "./lstm.js";
+import { GraphBuilder, type WeightDType } from "./onnx-builder.js";
+import { DataType } from "./onnx-proto.js";
+import { writeModel } from "./onnx-writer.js";
+import { readSafetensors } from "./safetensors.js";
+import { readTorchCheckpoint } from "./torch-checkpoint.js";
+import { WeightStore, type Checkpoint } from "./weights.js";
+
+export type ConvertDType = WeightDType;
+
+export interface ConvertOptions {
+  /** Weight storage of the ONNX file (default "fp32"). */
+  dtype?: ConvertDType;
+  /** Which weight file to read (default: model.safetensors when present, else pytorch_model.bin). */
+  weights?: "safetensors" | "pytorch";
+  /** Backbone config to use when gliner_config.json has no `encoder_config` (the backbone's config.json). */
+  encoderConfig?: Record<string, unknown>;
+  /** Write weights as ONNX external data (`<model>.onnx_data`); default only above the 2 GB protobuf limit. */
+  externalData?: boolean;
+}
+
+export interface ConvertResult {
+  /** Absolute path of the written ONNX file. */
+  modelPath: string;
+  /** Files written to the output folder, relative to it. */
+  files: string[];
+  /** The weight file that was read. */
+  weightsFile: string;
+  dtype: ConvertDType;
+  /** Checkpoint tensors the graph did not need (training-only modules), for information. */
+  unusedTensors: string[];
+}
+
+/** ONNX file name the loader expects for each dtype. */
+export const ONNX_FILE: Record<ConvertDType, string> = {
+  fp32: "model.onnx",
+  fp16: "model_fp16.onnx",
+  q8: "model_quantized.onnx",
+};
+
+const COPIED_FILES = ["gliner_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
+const OPSET = 19;
+const VERSION = "0.1.0";
+
+export async function convertCheckpoint(sourceFolder: string, outFolder: string, options: ConvertOptions = {}): Promise<ConvertResult> {
+  const dtype = options.dtype ?? "fp32";
+  if (!(dtype in ONNX_FILE)) throw new InvalidInputError("dtype", `dtype must be "fp32", "fp16" or "q8", got ${JSON.stringify(dtype)}.`);
+  if (options.weights !== undefined && options.weights !== "safetensors" && options.weights !== "pytorch") {
+    throw new InvalidInputError("weights", `weights must be "safetensors" or "pytorch", got ${JSON.stringify(options.weights)}.`);
+  }
+  const source = resolve(sourceFolder);
+  const out = resolve(outFolder);
+  const config = await readConfig(source);
+  const settings = parseSettings(config, options.encoderConfig);
+  const checkpoint = await openCheckpoint(source, options.weights);
+  try {
+    const store = new WeightStore(checkpoint);
+    const graph = buildGraph(settings, store, dtype);
+    await mkdir(join(out, "onnx"), { recursive: true });
+    const modelPath = join(out, "onnx", ONNX_FILE[dtype]);
+    const tmp = `${modelPath}.partial`;
+    try {
+      const written = await writeModel(tmp, graph, {
+        opset: OPSET,
+        producerVersion: VERSION,
+        externalData: options.externalData,
+        metadata: { source_weights: checkpoint.file, dtype, span_mode: settings.spanMode },
+      });
+      if (written.externalData) await rename(`${tmp}_data`, `${modelPath}_data`);
+      await rename(tmp, modelPath);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      await rm(`${tmp}_data`, { force: true });
+      throw error;
+    }
+    const files = [`onnx/${ONNX_FILE[dtype]}`];
+    if (await exists(`${modelPath}_data`)) files.push(`onnx/${ONNX_FILE[dtype]}_data`);
+    for (const name of COPIED_FILES) {
+      const from = join(source, name);
+      if (!(await exists(from))) continue;
+      if (resolve(from) !== join(out, name)) await copyFile(from, join(out, name));
+      files.push(name);
+    }
+    return { modelPath, files, weightsFile: checkpoint.file, dtype, unusedTensors: store.unused() };
+  } finally {
+    await checkpoint.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+async function readConfig(folder: string): Promise<Record<string, unknown>> {
+  const path = join(folder, "gliner_config.json");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new ModelLoadError(`No gliner_config.json in ${folder}. Point the converter at a GLiNER model folder.`, { cause });
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch (cause) {
+    throw new ModelLoadError(`${path} is not valid JSON.`, { cause });
+  }
+  throw new ModelLoadError(`${path} does not hold a JSON object.`);
+}
+
+async function openCheckpoint(folder: string, which: "safetensors" | "pytorch" | undefined): Promise<Checkpoint> {
+  const st = join(folder, "model.safetensors");
+  const pt = join(folder, "pytorch_model.bin");
+  if (which === "safetensors" || (which === undefined && (await exists(st)))) {
+    if (!(await exists(st))) throw new ModelLoadError(`No model.safetensors in ${folder} (weights: "safetensors" was asked for).`);
+    return readSafetensors(st);
+  }
+  if (!(await exists(pt))) {
+    throw new ModelLoadError(`No model.safetensors or pytorch_model.bin in ${folder}. Download the checkpoint's weights first.`);
+  }
+  return readTorchCheckpoint(pt);
+}
+
+function subWeights(store: WeightStore, prefix: string): Weights {
+  return { get: (name, shape) => store.entry(prefix + name, shape), has: (name) => store.has(prefix + name) };
+}
+
+export function buildGraph(s: GlinerSettings, store: WeightStore, dtype: ConvertDType): GraphBuilder {
+  const g = new GraphBuilder(dtype);
+  const I64 = DataType.INT64;
+  const inputIds = g.input("input_ids", I64, ["batch_size", "sequence_length"]);
+  const attentionMask = g.input("attention_mask", I64, ["batch_size", "sequence_length"]);
+  const wordsMask = g.input("words_mask", I64, ["batch_size", "sequence_length"]);
+  const textLengths = g.input("text_lengths", I64, ["batch_size", "value"]);
+  const span = s.spanMode !== "token_level";
+  const spanIdx = span ? g.input("span_idx", I64, ["batch_size", "num_spans", "idx"]) : "";
+  const spanMask = span ? g.input("span_mask", DataType.BOOL, ["batch_size", "num_spans"]) : "";
+
+  const root = subWeights(store, "");
+  const D = s.hiddenSize;
+  let tokens = buildDeberta(g, s.encoder, subWeights(store, "token_rep_layer.bert_layer.model."), inputIds, attentionMask);
+  if (root.has("token_rep_layer.projection.weight")) {
+    const weight = root.get("token_rep_layer.projection.weight", [D, s.encoder.hiddenSize]);
+    tokens = linear(g, tokens, weight, root.get("token_rep_layer.projection.bias"), "projection");
+  } else if (s.encoder.hiddenSize !== D) {
+    throw new ModelLoadError(`The encoder outputs ${s.encoder.hiddenSize} values but hidden_size is ${D}, and the checkpoint has no token_rep_layer.projection.`);
+  }
+  const prompts = extractPrompts(g, tokens, inputIds, s.classTokenIndex, s.embedEntToken, D);
+  let words = extractWords(g, tokens, wordsMask, textLengths, D);
+  words = buildLstm(g, root, words, textLengths, lstmLayers(root));
+  const logits = span
+    ? spanLogits(g, root, words, prompts, spanIdx, spanMask, s.maxWidth)
+    : tokenLogits(g, root, words, prompts, D);
+  g.rename(logits, "logits");
+  g.output(
+    "logits",
+    DataType.FLOAT,
+    span ? ["batch_size", "sequence_length", "num_spans", "num_classes"] : ["batch_size", "sequence_length", "num_classes", 3],
+  );
+  return g;
+}
