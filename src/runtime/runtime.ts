@@ -58,6 +58,8 @@ export interface DownloadProgress {
 }
 
 export interface OpenOptions {
+  /** Hub endpoint (default: `HF_ENDPOINT` or https://huggingface.co). */
+  endpoint?: string;
   revision?: string;
   cacheDir?: string;
   localFilesOnly?: boolean;
