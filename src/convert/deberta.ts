@@ -9,7 +9,7 @@ import type { DebertaSettings } from "./config.js";
 import type { GraphBuilder } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { activation, layerNorm, linear, param } from "./layers.js";
-import { q8Gather } from "./quantize.js";
+import { halfGather } from "./quantize.js";
 import type { TensorEntry } from "./weights.js";
 
 export interface Weights {
@@ -25,7 +25,7 @@ export function buildDeberta(g: GraphBuilder, s: DebertaSettings, w: Weights, in
   const ids = inputIds;
   // ---- embeddings
   const table = w.get("embeddings.word_embeddings.weight");
-  let emb = g.dtype === "q8" ? q8Gather(g, table, ids, "embeddings") : g.op1("Gather", [param(g, table), ids], {}, "embeddings");
+  let emb = g.dtype === "q8" ? halfGather(g, table, ids, "embeddings") : g.op1("Gather", [param(g, table), ids], {}, "embeddings");
   const shape = g.op1("Shape", [ids], {}, sc);
   const seqLen = g.op1("Gather", [shape, g.i64(1)], { axis: { i: 0 } }, sc); // scalar S
   const positions = g.op1("Range", [g.i64(0), seqLen, g.i64(1)], {}, sc);
@@ -61,7 +61,7 @@ export function buildDeberta(g: GraphBuilder, s: DebertaSettings, w: Weights, in
   for (let l = 0; l < s.numLayers; l++) {
     const p = `encoder.layer.${l}`;
     const scope = `layer.${l}`;
-    const lin = (x: string, name: string): string => linear(g, x, w.get(`${p}.${name}.weight`), w.get(`${p}.${name}.bias`), scope);
+    const lin = (x: string, name: string): string => linear(g, x, w.get(`${p}.${name}.weight`), w.get(`${p}.${name}.bias`), scope, true);
     const q = heads(lin(hidden, "attention.self.query_proj"), scope);
     const k = heads(lin(hidden, "attention.self.key_proj"), scope);
     const v = heads(lin(hidden, "attention.self.value_proj"), scope);
@@ -70,7 +70,7 @@ export function buildDeberta(g: GraphBuilder, s: DebertaSettings, w: Weights, in
     if (rel) {
       // position projections of the (normalised) relative embeddings, as [H, dh, 2·span]
       const posT = (proj: string): string => {
-        const y = linear(g, rel!.embeddings, w.get(`${p}.attention.self.${proj}.weight`), w.get(`${p}.attention.self.${proj}.bias`), scope);
+        const y = linear(g, rel!.embeddings, w.get(`${p}.attention.self.${proj}.weight`), w.get(`${p}.attention.self.${proj}.bias`), scope, true);
         const r = g.op1("Reshape", [y, g.i64([-1, s.numHeads, dh])], {}, scope);
         return g.op1("Transpose", [r], { perm: { ints: [1, 2, 0] } }, scope);
       };

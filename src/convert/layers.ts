@@ -5,16 +5,10 @@
 import type { GraphBuilder } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { q8MatMul } from "./quantize.js";
-import { floatToHalf, type TensorEntry } from "./weights.js";
+import { halfBytes, type TensorEntry } from "./weights.js";
 
 function f32Bytes(values: Float32Array): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-}
-
-export function halfBytes(values: Float32Array): Uint8Array {
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = floatToHalf(values[i]!);
-  return new Uint8Array(out.buffer);
 }
 
 /**
@@ -53,12 +47,15 @@ export function transpose2d(values: Float32Array, rows: number, cols: number): F
   return out;
 }
 
-/** torch Linear: y = x Wᵀ + b, with W [out, in] stored transposed as the MatMul's [in, out] operand. */
-export function linear(g: GraphBuilder, x: string, weight: TensorEntry, bias: TensorEntry | undefined, scope: string): string {
+/**
+ * torch Linear: y = x Wᵀ + b, with W [out, in] stored transposed as the MatMul's [in, out] operand.
+ * `quantizable` marks the layers that dtype "q8" quantises (the encoder's; see quantize.ts).
+ */
+export function linear(g: GraphBuilder, x: string, weight: TensorEntry, bias: TensorEntry | undefined, scope: string, quantizable = false): string {
   if (weight.shape.length !== 2) throw new Error(`${weight.name} is not a matrix`);
   const [out, inp] = weight.shape as [number, number];
   let y: string;
-  if (g.dtype === "q8") {
+  if (g.dtype === "q8" && quantizable) {
     y = q8MatMul(g, x, weight, scope);
   } else {
     const wt = floatWeight(g, `${weight.name}.T`, [inp, out], async () => transpose2d(await weight.read(), out, inp));

@@ -101,6 +101,13 @@ export function floatToHalf(value: number): number {
   return sign | (e << 10) | r;
 }
 
+/** float32 values → little-endian float16 bytes. */
+export function halfBytes(values: Float32Array): Uint8Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = floatToHalf(values[i]!);
+  return new Uint8Array(out.buffer);
+}
+
 /**
  * Name lookup over a checkpoint whose keys may carry an outer prefix (e.g. `model.`): the GLiNER root is
  * found from a key every supported checkpoint has.
