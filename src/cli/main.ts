@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `gliner-ts` command. Each command lives in commands/<name>.ts and registers itself here; they call the
  * public API only. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 model could not be loaded.
@@ -39,9 +38,4 @@ function reportError(error: unknown): number {
   }
   process.stderr.write(`gliner-ts: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.failure;
-}
-
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop() ?? "");
-if (invokedDirectly) {
-  main().then((code) => process.exit(code));
 }
