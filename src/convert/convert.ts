@@ -75,6 +75,7 @@ export async function convertCheckpoint(sourceFolder: string, outFolder: string,
         opset: OPSET,
         producerVersion: VERSION,
         externalData: options.externalData,
+        dataLocation: `${ONNX_FILE[dtype]}_data`,
         metadata: { source_weights: checkpoint.file, dtype, span_mode: settings.spanMode },
       });
       if (written.externalData) await rename(`${tmp}_data`, `${modelPath}_data`);

@@ -19,6 +19,8 @@ export interface WriteOptions {
   /** Force (true) or forbid (false) external data; default: only when weights exceed ~1.9 GB. */
   externalData?: boolean;
   metadata?: Record<string, string>;
+  /** File name recorded for external data (default `<basename(path)>_data`); the data is written to `<path>_data`. */
+  dataLocation?: string;
 }
 
 const PROTOBUF_LIMIT = 1.9 * 1024 ** 3;
@@ -91,7 +93,7 @@ function byteLength(t: InitTensor): number {
 
 export async function writeModel(path: string, graph: GraphBuilder, options: WriteOptions): Promise<{ bytes: number; externalData?: string }> {
   const external = options.externalData ?? graph.weightBytes() > PROTOBUF_LIMIT;
-  const dataName = `${basename(path)}_data`;
+  const dataName = options.dataLocation ?? `${basename(path)}_data`;
 
   // 1. Encode everything small; compute the size of each initializer record.
   const nodes = graph.nodes.map((n) => NodeProto.encode(NodeProto.fromObject(n)).finish());
