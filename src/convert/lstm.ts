@@ -29,7 +29,10 @@ async function stacked(entries: TensorEntry[], hidden: number, cols: number): Pr
   for (const e of entries) parts.push(reorderGates(await e.read(), hidden, cols));
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

@@ -55,6 +55,13 @@ function lenField(field: number, length: number): Uint8Array {
   return out;
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 class Sink {
   private chunks: Uint8Array[] = [];
   private pending = 0;
@@ -146,7 +153,7 @@ export async function writeModel(path: string, graph: GraphBuilder, options: Wri
     await sink.write(lenField(8, opset.length));
     await sink.write(opset);
     await sink.write(lenField(7, graphSize));
-    for (const n of nodes) (await sink.write(lenField(1, n.length)), await sink.write(n));
+    for (const n of nodes) await sink.write(concat(lenField(1, n.length), n));
     await sink.write(lenField(2, graphName.length));
     await sink.write(graphName);
     let dataPos = 0;
@@ -164,8 +171,8 @@ export async function writeModel(path: string, graph: GraphBuilder, options: Wri
         dataPos = i.offset + i.len;
       }
     }
-    for (const v of inputs) (await sink.write(lenField(11, v.length)), await sink.write(v));
-    for (const v of outputs) (await sink.write(lenField(12, v.length)), await sink.write(v));
+    for (const v of inputs) await sink.write(concat(lenField(11, v.length), v));
+    for (const v of outputs) await sink.write(concat(lenField(12, v.length), v));
     await sink.flush();
     return external ? { bytes: sink.position, externalData: dataName } : { bytes: sink.position };
   } finally {
