@@ -6,7 +6,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { basename } from "node:path";
 import { ModelLoadError } from "../errors.js";
-import { DTYPE_BYTES, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
+import { DTYPE_BYTES, LITTLE_ENDIAN, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
 
 const MAX_HEADER = 100 * 1024 * 1024;
 
@@ -50,6 +50,12 @@ export async function readSafetensors(path: string): Promise<Checkpoint> {
         dtype: dtype as SourceDType,
         shape,
         read: async () => {
+          if (dtype === "F32" && LITTLE_ENDIAN) {
+            // read straight into the result: no second copy of the (possibly 500 MB) embedding table
+            const out = new Float32Array(count);
+            await readExactly(handle, new Uint8Array(out.buffer), dataStart + begin, file);
+            return out;
+          }
           const buf = Buffer.allocUnsafe(end - begin);
           await readExactly(handle, buf, dataStart + begin, file);
           return toFloat32(buf, dtype as SourceDType, count);

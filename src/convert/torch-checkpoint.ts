@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { GlinerError, ModelLoadError } from "../errors.js";
 import { loadPickle, type TensorRef } from "./pickle.js";
-import { DTYPE_BYTES, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
+import { DTYPE_BYTES, LITTLE_ENDIAN, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
 import { ZipReader } from "./zip.js";
 
 const FLOAT_DTYPES = new Set(["F32", "F16", "BF16", "F64"]);
@@ -53,6 +53,11 @@ export async function readTorchCheckpoint(path: string): Promise<Checkpoint> {
           let span = 1;
           ref.shape.forEach((d, i) => (span += (d - 1) * ref.stride[i]!));
           if (count === 0) return new Float32Array(0);
+          if (dtype === "F32" && LITTLE_ENDIAN && isContiguous(ref)) {
+            const out = new Float32Array(count); // read straight into the result, no second copy
+            await zip.readRange(entry, ref.offset * elem, count * elem, new Uint8Array(out.buffer));
+            return out;
+          }
           const raw = await zip.readRange(entry, ref.offset * elem, span * elem);
           const values = toFloat32(raw, dtype, span);
           return isContiguous(ref) ? values.subarray(0, count) : gatherStrided(values, ref.shape, ref.stride);

@@ -54,7 +54,7 @@ export function toFloat32(bytes: Uint8Array, dtype: SourceDType, count: number):
   return out;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;

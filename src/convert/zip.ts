@@ -107,26 +107,30 @@ export class ZipReader {
     return entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   }
 
-  /** Reads `length` bytes at `offset` of the entry's uncompressed content. */
-  async readRange(entry: ZipEntry, offset: number, length: number): Promise<Buffer> {
+  /** Reads `length` bytes at `offset` of the entry's uncompressed content (into `target` when given). */
+  async readRange(entry: ZipEntry, offset: number, length: number, target?: Uint8Array): Promise<Uint8Array> {
     if (offset < 0 || offset + length > entry.size) {
       throw new ModelLoadError(`${this.file}: read past the end of ${entry.name}; the checkpoint is corrupt.`);
     }
     const start = await this.dataOffset(entry);
     if (entry.method === 0) {
-      const buf = Buffer.allocUnsafe(length);
-      await readExactly(this.handle, buf, start + offset, this.file);
+      const buf = target ?? Buffer.allocUnsafe(length);
+      await readExactly(this.handle, buf.subarray(0, length), start + offset, this.file);
       return buf;
     }
     if (entry.method === 8) {
       const raw = Buffer.allocUnsafe(entry.compressedSize);
       await readExactly(this.handle, raw, start, this.file);
-      return inflateRawSync(raw).subarray(offset, offset + length);
+      const data = inflateRawSync(raw).subarray(offset, offset + length);
+      if (!target) return data;
+      target.set(data);
+      return target;
     }
     throw new ModelLoadError(`${this.file}: entry ${entry.name} uses zip method ${entry.method}; only stored/deflate are supported.`);
   }
 
   async read(entry: ZipEntry): Promise<Buffer> {
-    return this.readRange(entry, 0, entry.size);
+    const data = await this.readRange(entry, 0, entry.size);
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   }
 }
