@@ -1,0 +1,111 @@
+/**
+ * The HTTP app: `createApp(model, options)` builds a fastify instance with every route, schema, limit and
+ * metric, without listening (tests drive it with `inject()`; `serve.ts` listens). The model may be a promise:
+ * the app answers `/healthz` at once and `/readyz` only once the model has loaded.
+ *
+ * Why fastify: JSON-schema validation and serialization are built in, the same schemas produce the OpenAPI
+ * document, and `inject()` tests routes without a port.
+ */
+import cors from "@fastify/cors";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { GLiNERBase } from "../index.js";
+import { Batcher } from "./batcher.js";
+import { registerCompatRoute } from "./compat.js";
+import type { ServerContext } from "./context.js";
+import { HttpError, installErrorHandlers } from "./http-errors.js";
+import { createMetrics } from "./metrics.js";
+import { type ResolvedOptions, resolveOptions, type ServerOptions } from "./options.js";
+import { registerPage } from "./page.js";
+import { registerNerRoute } from "./routes/ner.js";
+import { registerSystemRoutes } from "./routes/system.js";
+import { registerTaskRoutes } from "./routes/tasks.js";
+import { sharedSchemas } from "./schemas.js";
+import { formatValidationErrors } from "./validation.js";
+
+export type { ServerOptions } from "./options.js";
+
+/** The fastify instance, plus the batcher (for shutdown and tests). */
+export type GlinerApp = FastifyInstance & { readonly batcher: Batcher; readonly settings: ResolvedOptions };
+
+export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options: ServerOptions = {}): Promise<GlinerApp> {
+  const settings = resolveOptions(options);
+  const metrics = createMetrics({ processMetrics: settings.processMetrics });
+  const batcher = new Batcher(settings.batching, metrics.batcher);
+
+  const app = Fastify({
+    logger: settings.logger,
+    bodyLimit: settings.limits.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Unknown fields are refused (not silently removed) and nothing is coerced: "0.5" is not a number.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    schemaErrorFormatter: formatValidationErrors,
+  });
+
+  let loaded: GLiNERBase | undefined;
+  let loadError: unknown;
+  let closing = false;
+  Promise.resolve(model).then(
+    (m) => (loaded = m),
+    (error: unknown) => {
+      loadError = error;
+      app.log.error({ err: error }, "model failed to load");
+    },
+  );
+  const ctx: ServerContext = {
+    options: settings,
+    batcher,
+    model() {
+      if (loaded !== undefined) return loaded;
+      if (loadError !== undefined) throw new HttpError(503, "NOT_READY", "The model failed to load; see the server log.");
+      throw new HttpError(503, "NOT_READY", "The model is still loading; retry shortly (GET /readyz says when it is ready).", 2);
+    },
+    ready: () => loaded !== undefined && !closing,
+  };
+
+  for (const schema of sharedSchemas) app.addSchema(schema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "gliner-ts",
+        version: "0.1.0",
+        description:
+          "Zero-shot entity, relation and span extraction with GLiNER models. Offsets under /v1 are UTF-16 code units; " +
+          "the Python-compatible route reports code points.",
+      },
+      tags: [
+        { name: "tasks", description: "Inference, micro-batched across clients" },
+        { name: "python-compatible", description: "Drop-in for gliner.serve clients" },
+        { name: "system", description: "Health, readiness, metrics" },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  if (settings.cors !== false) {
+    await app.register(cors, { origin: settings.cors === true ? true : [...settings.cors], methods: ["GET", "POST"] });
+  }
+
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  // fastify runs onClose after in-flight requests have been answered; the batcher then has nothing left to do.
+  app.addHook("onClose", async () => batcher.close());
+
+  installErrorHandlers(app);
+  registerSystemRoutes(app, ctx, metrics);
+  registerNerRoute(app, ctx);
+  registerTaskRoutes(app, ctx);
+  if (settings.compatRoute !== false) registerCompatRoute(app, ctx, settings.compatRoute);
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  if (settings.page) await registerPage(app, settings.webDir);
+
+  app.decorate("batcher", batcher);
+  app.decorate("settings", settings);
+  return app as unknown as GlinerApp;
+}

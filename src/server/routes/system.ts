@@ -1,0 +1,71 @@
+/** Liveness, readiness, Prometheus metrics, and what model is being served. */
+import type { FastifyInstance } from "fastify";
+import type { ServerContext } from "../context.js";
+import { errorBody, HttpError } from "../http-errors.js";
+import type { ServerMetrics } from "../metrics.js";
+
+const statusSchema = {
+  type: "object",
+  required: ["status"],
+  properties: { status: { type: "string" }, queued: { type: "integer" }, inFlight: { type: "integer" } },
+} as const;
+
+export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, metrics: ServerMetrics): void {
+  app.get(
+    "/healthz",
+    { schema: { tags: ["system"], summary: "Liveness: the process answers", response: { 200: statusSchema } } },
+    async () => ({ status: "ok" }),
+  );
+
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        tags: ["system"],
+        summary: "Readiness: the model is loaded and the server is not shutting down",
+        response: { 200: statusSchema, 503: { $ref: "Error#" } },
+      },
+    },
+    async (_request, reply) => {
+      if (ctx.ready()) return { status: "ready", queued: ctx.batcher.depth, inFlight: ctx.batcher.inFlight };
+      const message = ctx.batcher.isClosed ? "The server is shutting down." : "The model is still loading.";
+      return reply.status(503).send(errorBody(new HttpError(503, ctx.batcher.isClosed ? "SHUTTING_DOWN" : "NOT_READY", message)));
+    },
+  );
+
+  app.get(
+    "/metrics",
+    { schema: { tags: ["system"], summary: "Prometheus metrics (text exposition format)", produces: ["text/plain"] } },
+    async (_request, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(body);
+    },
+  );
+
+  app.get(
+    "/v1/model",
+    {
+      schema: {
+        tags: ["system"],
+        summary: "The model being served",
+        response: {
+          200: {
+            type: "object",
+            required: ["source", "mode", "maxLen"],
+            properties: {
+              source: { type: "string", description: "Model folder or hub id@revision." },
+              onnxFile: { type: "string" },
+              mode: { type: "string", enum: ["span", "token"], description: "Span-level or token-level GLiNER." },
+              maxLen: { type: "integer", description: "Words per model pass; longer texts are windowed." },
+            },
+          },
+          503: { $ref: "Error#" },
+        },
+      },
+    },
+    async () => {
+      const model = ctx.model();
+      return { source: model.source, onnxFile: model.onnxFile, mode: model.config.mode, maxLen: model.config.maxLen };
+    },
+  );
+}
