@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { isGlinerError } from "../errors.js";
 import { registerNerCommand } from "./commands/ner.js";
+import { registerServeCommand } from "./commands/serve.js";
 import { EXIT } from "./exit.js";
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerNerCommand(program);
+  registerServeCommand(program);
   return program;
 }
 
