@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { isGlinerError } from "../errors.js";
+import { registerEvalCommand } from "./commands/eval.js";
 import { registerNerCommand } from "./commands/ner.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { EXIT } from "./exit.js";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerNerCommand(program);
   registerServeCommand(program);
+  registerEvalCommand(program);
   return program;
 }
 
