@@ -5,6 +5,7 @@
 import { InvalidInputError } from "./errors.js";
 import { type LoadedModel, type LoadOptions, loadModel } from "./model/load.js";
 import type { ModelConfig } from "./model/config.js";
+import { type StreamOptions, type StreamResult, type StreamSource, streamPredictions } from "./long/stream.js";
 import { type PipelineOptions, predictTexts, type TextRequest } from "./pipeline.js";
 import type { Runtime } from "./runtime/runtime.js";
 import type { Entity, PredictOptions, TextPrediction } from "./types.js";
@@ -81,6 +82,18 @@ export class GLiNER {
     return results;
   }
 
+  /**
+   * Entities of a corpus, streamed: texts or `{ text, labels?, id? }` records in (any iterable or async
+   * iterable), one result per text out, in input order, with memory bounded by `lookAhead` texts. Batches are
+   * bucketed by length and sized automatically unless `batchSize` is given.
+   * @example
+   * for await (const { index, entities } of model.stream(readLines("corpus.txt"), ["person", "place"])) { ... }
+   */
+  stream(source: StreamSource, labels: readonly string[] | undefined, options: StreamOptions = {}): AsyncGenerator<StreamResult> {
+    const run = pipelineOptions({ batchSize: "auto", ...options });
+    return streamPredictions(source, labels, options, (requests) => predictTexts(this.model, requests, run));
+  }
+
   /** Releases the ONNX session. */
   async dispose(): Promise<void> {
     await this.model.session.release();
@@ -99,15 +112,19 @@ function perTextLabels(
   return checkLabels(labels[index], `labels[${index}]`);
 }
 
-export function pipelineOptions(options: PredictOptions): PipelineOptions {
+export function pipelineOptions(options: PredictOptions | StreamOptions): PipelineOptions {
   return {
     flatNer: options.flatNer ?? true,
     multiLabel: options.multiLabel ?? false,
     tokenScore: checkOneOf(options.tokenScore ?? "min", ["min", "mean"], "tokenScore"),
-    batchSize: checkPositiveInteger(options.batchSize ?? 8, "batchSize"),
+    batchSize: options.batchSize === "auto" ? "auto" : checkPositiveInteger(options.batchSize ?? 8, "batchSize"),
     truncation: checkOneOf(options.truncation ?? "window", ["window", "truncate", "error"], "truncation"),
     window: options.window,
     overlap: options.overlap,
+    maxPromptTokens:
+      "maxPromptTokens" in options && options.maxPromptTokens !== undefined
+        ? checkPositiveInteger(options.maxPromptTokens, "maxPromptTokens")
+        : undefined,
   };
 }
 

@@ -1,15 +1,17 @@
 /**
  * The one place that chains the stages:
- * text → words (①) → passes (①) → prompt + tokens (②) → tensors (③) → session (④) → candidates (⑤)
- * → greedy selection (⑤) → window merge → entities (⑥).
+ * text → words (①) → label groups × windows = passes (①) → prompt + tokens (②) → length-bucketed batches and
+ * tensors (③) → session (④) → candidates (⑤) → selection across label groups, then across windows (⑤)
+ * → entities (⑥).
  */
 import type { Candidate, DecodeItem } from "./decode/candidates.js";
 import { toEntities } from "./decode/entities.js";
-import { greedySearch } from "./decode/greedy.js";
 import { spanCandidates } from "./decode/span-logits.js";
 import { tokenCandidates } from "./decode/token-logits.js";
 import { runModel } from "./inference/run.js";
-import { mergeWindows } from "./long/merge.js";
+import { type BatchSize, planBatches } from "./long/batches.js";
+import { planLabelGroups, tokenBudgets } from "./long/labels.js";
+import { mergeWindows, selectAcrossGroups, type WindowResult } from "./long/merge.js";
 import { planPasses, type WordRange } from "./long/plan.js";
 import type { LoadedModel } from "./model/load.js";
 import { encodePrompt, type EncodedPrompt } from "./prompt/encode.js";
@@ -29,15 +31,28 @@ export interface PipelineOptions {
   readonly flatNer: boolean;
   readonly multiLabel: boolean;
   readonly tokenScore: "min" | "mean";
-  readonly batchSize: number;
+  /** Passes per model call, or "auto" (sized by sub-tokens, see long/batches.ts). */
+  readonly batchSize: BatchSize;
   readonly truncation: Truncation;
   readonly window?: number | undefined;
   readonly overlap?: number | undefined;
+  /** Sub-tokens a label prompt may take before the labels are split into groups (default 512). */
+  readonly maxPromptTokens?: number | undefined;
+}
+
+/** How one text is cut into passes: label groups × word windows. */
+interface TextPlan {
+  readonly words: Word[];
+  /** Label indices per group; a single group holds every label. */
+  readonly groups: number[][];
+  readonly ranges: WordRange[];
+  /** Index of the text's first pass; pass (window w, group g) is `firstPass + w * groups.length + g`. */
+  readonly firstPass: number;
 }
 
 interface Pass {
   readonly request: number;
-  readonly range: WordRange;
+  readonly group: number;
   readonly encoded: EncodedPrompt;
 }
 
@@ -47,85 +62,106 @@ export async function predictTexts(
   requests: readonly TextRequest[],
   options: PipelineOptions,
 ): Promise<TextPrediction[]> {
-  const words = requests.map((r) => splitWords(r.text));
   const passes: Pass[] = [];
-  const ranges: WordRange[][] = requests.map((request, index) => {
-    const textWords = words[index] as Word[];
-    if (textWords.length === 0) return []; // empty after strip(): no model call, as the reference
-    const planned = planPasses(textWords.length, {
-      truncation: options.truncation,
-      maxWords: model.config.maxLen,
-      window: options.window,
-      overlap: options.overlap,
-      index,
-    });
-    for (const range of planned) {
-      const passWords = textWords.slice(range.from, range.to).map((w) => w.text);
-      passes.push({ request: index, range, encoded: encodePrompt(request.labels, passWords, model.config, model.tokenizer) });
+  const plans = requests.map((request, index): TextPlan => {
+    const plan = planText(model, request, index, options, passes.length);
+    for (const range of plan.ranges) {
+      const passWords = plan.words.slice(range.from, range.to).map((w) => w.text);
+      plan.groups.forEach((group, g) => {
+        const labels = plan.groups.length === 1 ? request.labels : group.map((l) => request.labels[l] as string);
+        passes.push({ request: index, group: g, encoded: encodePrompt(labels, passWords, model.config, model.tokenizer) });
+      });
     }
-    return planned;
+    return plan;
   });
 
-  const spansPerPass = await decodePasses(model, requests, passes, options);
-
-  const byRequest = new Map<number, { range: WordRange; spans: Candidate[] }[]>();
-  passes.forEach((pass, i) => {
-    const list = byRequest.get(pass.request) ?? [];
-    list.push({ range: pass.range, spans: spansPerPass[i] as Candidate[] });
-    byRequest.set(pass.request, list);
-  });
+  const candidates = await decodePasses(model, requests, plans, passes, options);
 
   return requests.map((request, index) => {
-    const textWords = words[index] as Word[];
-    const windows = byRequest.get(index) ?? [];
-    const planned = ranges[index] as WordRange[];
+    const { words, groups, ranges, firstPass } = plans[index] as TextPlan;
+    const windows: WindowResult[] = ranges.map((range, w) => ({
+      range,
+      spans: selectAcrossGroups(
+        groups.map((labels, g) => ({ labels, candidates: candidates[firstPass + w * groups.length + g] as Candidate[] })),
+        options,
+      ),
+    }));
     const spans =
-      windows.length === 0
-        ? []
-        : windows.length === 1
-          ? (windows[0] as { spans: Candidate[] }).spans
-          : mergeWindows(windows, textWords.length, options);
-    const modelWords = planned.length === 0 ? 0 : Math.max(...planned.map((r) => r.to)) - Math.min(...planned.map((r) => r.from));
+      windows.length === 0 ? [] : windows.length === 1 ? (windows[0] as WindowResult).spans : mergeWindows(windows, words.length, options);
+    const modelWords = ranges.length === 0 ? 0 : Math.max(...ranges.map((r) => r.to)) - Math.min(...ranges.map((r) => r.from));
     return {
-      entities: toEntities(spans, textWords, request.text, request.labels),
-      words: textWords.length,
+      entities: toEntities(spans, words, request.text, request.labels),
+      words: words.length,
       modelWords,
-      truncated: modelWords < textWords.length,
-      passes: windows.length,
+      truncated: modelWords < words.length,
+      passes: ranges.length * groups.length,
     };
   });
 }
 
-/** Batches passes in order, runs them, and returns each pass's selected spans (pass-local word indices). */
+/** Label groups from the prompt budget, then word windows from what the largest group's prompt leaves. */
+function planText(model: LoadedModel, request: TextRequest, index: number, options: PipelineOptions, firstPass: number): TextPlan {
+  const words = splitWords(request.text);
+  // Empty after strip(): no model call, as the reference.
+  if (words.length === 0) return { words, groups: [], ranges: [], firstPass };
+  const { tokenizer, config } = model;
+  const budgets = tokenBudgets(tokenizer.maxTokens ?? Infinity, options.maxPromptTokens);
+  const entTokens = tokenizer.encodeWord(config.entToken).length;
+  const labelCosts = request.labels.map((label) => entTokens + tokenizer.encodeWord(label).length);
+  const separator = tokenizer.encodeWord(config.sepToken).length;
+  const groups = planLabelGroups({ labels: labelCosts, separator }, budgets.prompt, request.labels);
+  const finite = Number.isFinite(budgets.sequence);
+  const promptTokens = Math.max(...groups.map((g) => g.reduce((sum, l) => sum + (labelCosts[l] as number), separator)));
+  const ranges = planPasses(words.length, {
+    truncation: options.truncation,
+    maxWords: config.maxLen,
+    window: options.window,
+    overlap: options.overlap,
+    maxTextTokens: finite ? budgets.sequence - promptTokens - 2 : Infinity, // 2: [CLS] and [SEP]
+    wordTokens: finite ? words.map((w) => tokenizer.encodeWord(w.text).length) : undefined,
+    index,
+  });
+  return { words, groups, ranges, firstPass };
+}
+
+/** Runs every pass in length-bucketed batches; returns each pass's raw candidates (group-local label indices). */
 async function decodePasses(
   model: LoadedModel,
   requests: readonly TextRequest[],
+  plans: readonly TextPlan[],
   passes: readonly Pass[],
   options: PipelineOptions,
 ): Promise<Candidate[][]> {
-  const out: Candidate[][] = [];
+  const out: Candidate[][] = new Array<Candidate[]>(passes.length);
   const spanWidth = model.config.mode === "span" ? model.config.maxWidth : undefined;
-  for (let first = 0; first < passes.length; first += options.batchSize) {
-    const batch = passes.slice(first, first + options.batchSize);
+  const thresholds = groupThresholds(requests, plans);
+  for (const indices of planBatches(passes.map((p) => p.encoded.inputIds.length), options.batchSize)) {
+    const batch = indices.map((i) => passes[i] as Pass);
     const { feeds, shape } = buildFeeds(
       batch.map((p) => p.encoded),
       { padId: model.tokenizer.padId, ...(spanWidth === undefined ? {} : { spanWidth }) },
     );
     const logits = await runModel(model, feeds, shape);
     batch.forEach((pass, batchIndex) => {
-      const request = requests[pass.request] as TextRequest;
       const item: DecodeItem = {
         batchIndex,
         numWords: pass.encoded.textLength,
-        numLabels: request.labels.length,
-        thresholds: request.thresholds,
+        numLabels: pass.encoded.numLabels,
+        thresholds: (thresholds[pass.request] as Float32Array[])[pass.group] as Float32Array,
       };
-      const candidates =
+      out[indices[batchIndex] as number] =
         logits.layout === "span"
           ? spanCandidates(logits.tensor, item)
           : tokenCandidates(logits.tensor, logits.layout, item, options.tokenScore);
-      out.push(greedySearch(candidates, options));
     });
   }
   return out;
+}
+
+/** Each label group's thresholds, in the group's prompt order. */
+function groupThresholds(requests: readonly TextRequest[], plans: readonly TextPlan[]): Float32Array[][] {
+  return plans.map(({ groups }, i) => {
+    const all = (requests[i] as TextRequest).thresholds;
+    return groups.length === 1 ? [all] : groups.map((group) => Float32Array.from(group, (l) => all[l] as number));
+  });
 }

@@ -1,39 +1,71 @@
 /**
- * Merging the results of overlapping windows into one document result. The rule, documented in the README:
- * 1. map every window's spans to document word indices;
- * 2. drop a span that touches an inner window edge (it may be cut by the edge; the neighbouring window,
+ * Merging passes back into one result per text (documented in docs/long-documents.md).
+ *
+ * Windows: each window's result (its selected spans) is merged by
+ * 1. mapping every span to document word indices;
+ * 2. dropping a span that touches an inner window edge (the edge may cut it; the neighbouring window,
  *    which extends past that edge, sees it whole);
- * 3. keep one copy of identical (start, end, label) spans, the best-scored;
- * 4. run the same greedy flat/nested/multi-label selection over the whole document.
+ * 3. keeping one copy of identical (start, end, label) spans, the best-scored;
+ * 4. running the same greedy flat/nested/multi-label selection over the whole document.
+ *
+ * Label groups: the groups of one window saw the same words, so their raw candidates (before any greedy
+ * selection) are pooled, with labels mapped back to the text's label list, and selected once, as a single
+ * pass with every label would.
  */
 import type { Candidate } from "../decode/candidates.js";
 import { greedySearch } from "../decode/greedy.js";
 import type { WordRange } from "./plan.js";
 
+export interface SelectOptions {
+  readonly flatNer: boolean;
+  readonly multiLabel: boolean;
+}
+
 export interface WindowResult {
   readonly range: WordRange;
-  /** Spans in window-local word indices. */
+  /** Selected spans in window-local word indices. */
   readonly spans: readonly Candidate[];
 }
 
-export function mergeWindows(
-  windows: readonly WindowResult[],
-  numWords: number,
-  options: { flatNer: boolean; multiLabel: boolean },
-): Candidate[] {
+export function mergeWindows(windows: readonly WindowResult[], numWords: number, options: SelectOptions): Candidate[] {
   const best = new Map<string, Candidate>();
   for (const { range, spans } of windows) {
     for (const local of spans) {
       const span = { ...local, start: local.start + range.from, end: local.end + range.from };
-      const cutAtStart = range.from > 0 && span.start === range.from;
-      const cutAtEnd = range.to < numWords && span.end === range.to - 1;
-      if (cutAtStart || cutAtEnd) continue;
+      if (touchesInnerEdge(span, range, numWords)) continue;
       const key = `${span.start}:${span.end}:${span.label}`;
       const kept = best.get(key);
       if (kept === undefined || span.score > kept.score) best.set(key, span);
     }
   }
-  // Document order (start, end, label) before the stable score sort, so ties resolve as in one pass.
-  const merged = [...best.values()].sort((a, b) => a.start - b.start || a.end - b.end || a.label - b.label);
-  return greedySearch(merged, options);
+  return greedySearch(inDocumentOrder([...best.values()]), options);
+}
+
+/** True when the span starts on a window's first word or ends on its last one, and that edge is inside the text. */
+export function touchesInnerEdge(span: { start: number; end: number }, range: WordRange, numWords: number): boolean {
+  return (range.from > 0 && span.start === range.from) || (range.to < numWords && span.end === range.to - 1);
+}
+
+export interface GroupCandidates {
+  /** Index in the text's label list of each label of the group, in prompt order. */
+  readonly labels: readonly number[];
+  /** Raw candidates of the pass; `label` indexes `labels`. */
+  readonly candidates: readonly Candidate[];
+}
+
+/** One window's selected spans from the raw candidates of its label groups. */
+export function selectAcrossGroups(groups: readonly GroupCandidates[], options: SelectOptions): Candidate[] {
+  if (groups.length === 1) return greedySearch((groups[0] as GroupCandidates).candidates, options);
+  const pooled = groups.flatMap(({ labels, candidates }) =>
+    candidates.map((c) => ({ ...c, label: labels[c.label] as number })),
+  );
+  return greedySearch(inDocumentOrder(pooled), options);
+}
+
+/**
+ * (start, end, label) order before greedy's stable score sort, so exact score ties resolve the same way
+ * whatever the window or group a span came from (the span decoder emits this order within one pass).
+ */
+function inDocumentOrder(spans: Candidate[]): Candidate[] {
+  return spans.sort((a, b) => a.start - b.start || a.end - b.end || a.label - b.label);
 }

@@ -28,6 +28,11 @@ export class WordTokenizer {
   readonly clsId: number;
   readonly sepId: number;
   readonly padId: number;
+  /**
+   * `model_max_length` from tokenizer_config.json when it is a real limit (≤ 100k sub-tokens); undefined for
+   * GLiNER tokenizers, which declare 1e30 (no limit). Long-text windows and label groups keep within it.
+   */
+  readonly maxTokens: number | undefined;
   private readonly tokenizer: Tokenizer;
   private readonly cache = new Map<string, readonly number[]>();
 
@@ -41,6 +46,8 @@ export class WordTokenizer {
     this.clsId = this.specialId(files, "cls_token", "[CLS]");
     this.sepId = this.specialId(files, "sep_token", "[SEP]");
     this.padId = this.specialId(files, "pad_token", "[PAD]");
+    const declared = files.tokenizerConfig["model_max_length"];
+    this.maxTokens = typeof declared === "number" && declared > 0 && declared <= 100_000 ? Math.floor(declared) : undefined;
   }
 
   /** Id of a token string (e.g. `<<ENT>>`), or undefined when the vocabulary lacks it. */

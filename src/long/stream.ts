@@ -1,0 +1,99 @@
+/**
+ * Corpora as streams: texts (or records with their own labels) in, results out in input order, with memory
+ * bounded by the look-ahead. The stream reads `lookAhead` texts, runs them together (their passes bucketed
+ * by length, so a corpus of mixed lengths wastes little on padding), yields their results in order, and only
+ * then reads on.
+ */
+import { InvalidInputError } from "../errors.js";
+import type { TextRequest } from "../pipeline.js";
+import type { PredictOptions, TextPrediction } from "../types.js";
+import { checkLabels, checkPositiveInteger, checkText, describe, labelThresholds } from "../validate.js";
+import type { BatchSize } from "./batches.js";
+
+/** A text with, optionally, its own labels and an id that is passed through to its result. */
+export interface TextRecord {
+  readonly text: string;
+  /** Labels for this text; the stream's labels when absent. */
+  readonly labels?: readonly string[];
+  readonly id?: unknown;
+}
+
+export type StreamInput = string | TextRecord;
+export type StreamSource = AsyncIterable<StreamInput> | Iterable<StreamInput>;
+
+export interface StreamOptions extends Omit<PredictOptions, "batchSize"> {
+  /** Passes per model call: a number, or "auto" (default): sized by sub-tokens, see docs/performance.md. */
+  batchSize?: BatchSize;
+  /** Texts read ahead and run together (default 256). Memory holds at most this many texts and their results. */
+  lookAhead?: number;
+  /** Sub-tokens a label prompt may take before the labels are split into groups (default 512). */
+  maxPromptTokens?: number;
+}
+
+/** One text's result; `index` is its position in the stream, `id` the record's id (undefined for plain strings). */
+export interface StreamResult extends TextPrediction {
+  readonly index: number;
+  readonly id: unknown;
+}
+
+export const DEFAULT_LOOK_AHEAD = 256;
+
+export async function* streamPredictions(
+  source: StreamSource,
+  labels: readonly string[] | undefined,
+  options: StreamOptions,
+  predict: (requests: readonly TextRequest[]) => Promise<TextPrediction[]>,
+): AsyncGenerator<StreamResult> {
+  if (typeof source !== "object" || source === null || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    throw new InvalidInputError("source", `source must be an iterable or async iterable of texts or records; got ${describe(source)}.`);
+  }
+  const lookAhead = checkPositiveInteger(options.lookAhead ?? DEFAULT_LOOK_AHEAD, "lookAhead");
+  const thresholdOptions = { threshold: options.threshold, labelThresholds: options.labelThresholds };
+  const shared = labels === undefined ? undefined : checkLabels(labels);
+  const sharedThresholds = shared === undefined ? undefined : labelThresholds(shared, thresholdOptions);
+  let chunk: { id: unknown; request: TextRequest }[] = [];
+  let first = 0;
+
+  async function* flush(): AsyncGenerator<StreamResult> {
+    const results = await predict(chunk.map((c) => c.request));
+    for (const [i, result] of results.entries()) {
+      const index = first + i;
+      if (result.truncated) reportTruncation(index, result, options);
+      yield { ...result, index, id: (chunk[i] as { id: unknown }).id };
+    }
+    first += chunk.length;
+    chunk = [];
+  }
+
+  for await (const item of source) {
+    const index = first + chunk.length;
+    const record: TextRecord = typeof item === "string" ? { text: item } : item;
+    if (typeof record !== "object" || record === null) {
+      throw new InvalidInputError(`source[${index}]`, `source[${index}] must be a string or a { text, labels?, id? } record; got ${describe(record)}.`);
+    }
+    const text = checkText(record.text, `source[${index}].text`);
+    let request: TextRequest;
+    if (record.labels !== undefined) {
+      const own = checkLabels(record.labels, `source[${index}].labels`);
+      request = { text, labels: own, thresholds: labelThresholds(own, thresholdOptions) };
+    } else if (shared !== undefined && sharedThresholds !== undefined) {
+      request = { text, labels: shared, thresholds: sharedThresholds };
+    } else {
+      throw new InvalidInputError("labels", `source[${index}] has no labels and the stream was given none; pass labels or give each record its own.`);
+    }
+    chunk.push({ id: record.id, request });
+    if (chunk.length >= lookAhead) yield* flush();
+  }
+  if (chunk.length > 0) yield* flush();
+}
+
+function reportTruncation(index: number, result: TextPrediction, options: StreamOptions): void {
+  const info = { index, words: result.words, keptWords: result.modelWords };
+  if (options.onTruncate) options.onTruncate(info);
+  else {
+    const message = `gliner-ts: text ${index} has ${info.words} words; only the first ${info.keptWords} were read (truncation: "truncate").`;
+    const proc = (globalThis as { process?: { emitWarning?: (m: string, type: string) => void } }).process;
+    if (proc?.emitWarning) proc.emitWarning(message, "GlinerTruncationWarning");
+    else console.warn(message);
+  }
+}
