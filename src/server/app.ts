@@ -43,6 +43,9 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
     schemaErrorFormatter: formatValidationErrors,
   });
 
+  // Only JSON bodies: a text/plain body would otherwise be parsed and fail validation with a confusing message.
+  app.removeContentTypeParser("text/plain");
+
   let loaded: GLiNERBase | undefined;
   let loadError: unknown;
   let closing = false;
