@@ -1,0 +1,43 @@
+/**
+ * Browser entry: `import { GLiNER } from "gliner-ts/web"`. The same core as the Node entry, on onnxruntime-web.
+ * To keep the page responsive, run it in a Web Worker with `createGlinerWorker` from `gliner-ts/web/client`.
+ */
+import { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
+import { type LoadedModel, loadModel } from "./model/load.js";
+import { resolveBackend, type WebBackend, type WebRuntimeOptions, webRuntime, withModelBytes } from "./runtime/web.js";
+import type { ModelBytes } from "./web/model-files.js";
+
+export * from "./index.js";
+export { resolveBackend, webRuntime, withModelBytes } from "./runtime/web.js";
+export type { WebBackend, WebDevice, WebRuntime, WebRuntimeOptions } from "./runtime/web.js";
+export type { ModelBytes } from "./web/model-files.js";
+
+export interface WebLoadOptions extends GlinerLoadOptions, WebRuntimeOptions {}
+
+export class GLiNER extends GLiNERBase {
+  /** Where the model runs: "wasm" or "webgpu". */
+  readonly backend: WebBackend;
+
+  protected constructor(model: LoadedModel, backend: WebBackend) {
+    super(model);
+    this.backend = backend;
+  }
+
+  /**
+   * Loads a model from a URL folder (absolute, or starting with `/`, `./`, `../`; it holds `gliner_config.json`,
+   * the tokenizer files and `onnx/model.onnx`), a Hugging Face hub repo id (fetched once, then kept in the
+   * Cache API), or files already in memory.
+   * @example
+   * const model = await GLiNER.fromPretrained("onnx-community/gliner-multitask-large-v0.5", { dtype: "q8" });
+   * const local = await GLiNER.fromPretrained("/models/my-gliner/");
+   */
+  static async fromPretrained(source: string | ModelBytes, options: WebLoadOptions = {}): Promise<GLiNER> {
+    const backend = await resolveBackend(options.device);
+    const runtime = webRuntime({ ...options, device: backend });
+    const model =
+      typeof source === "string"
+        ? await loadModel(options.runtime ?? runtime, source, options)
+        : await loadModel(withModelBytes(runtime, source), "in-memory files", options);
+    return new GLiNER(model, backend);
+  }
+}

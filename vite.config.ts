@@ -1,0 +1,48 @@
+/**
+ * `npm run build:web` → dist-web/, the browser build as plain ES modules (no bundler needed to use it):
+ *   client.js   createGlinerWorker(): the small page-side module; it starts the worker below
+ *   web.js      GLiNER on the page thread (when a worker is not wanted)
+ *   assets/     the worker, shared chunks, and the WebGPU build of ONNX Runtime (loaded only with device "webgpu")
+ *   ort/        ONNX Runtime's .wasm files, under their own names so that `wasmPaths` can point here
+ *
+ * App mode, not library mode: library mode would inline the .wasm files as base64.
+ */
+import { defineConfig } from "vite";
+
+const ortAssets = (name: string | undefined) => (name?.endsWith(".wasm") ? "ort/[name][extname]" : "assets/[name]-[hash][extname]");
+
+export default defineConfig({
+  // Relative URLs between the files: dist-web/ works wherever it is served (the project server mounts it at /web/).
+  base: "./",
+  publicDir: false,
+  logLevel: "warn",
+  build: {
+    outDir: "dist-web",
+    emptyOutDir: true,
+    target: "es2022",
+    sourcemap: false,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      input: { client: "src/web/client.ts", web: "src/web.ts" },
+      preserveEntrySignatures: "exports-only",
+      // The plugin-timing note is noise in CI logs.
+      checks: { pluginTimings: false },
+      output: {
+        entryFileNames: "[name].js",
+        chunkFileNames: "assets/[name]-[hash].js",
+        assetFileNames: (asset) => ortAssets(asset.names[0]),
+      },
+    },
+  },
+  worker: {
+    // ES module worker: the WebGPU build is a dynamic import, which classic (iife) workers cannot split out.
+    format: "es",
+    rolldownOptions: {
+      output: {
+        entryFileNames: "assets/[name]-[hash].js",
+        chunkFileNames: "assets/[name]-[hash].js",
+        assetFileNames: (asset) => ortAssets(asset.names[0]),
+      },
+    },
+  },
+});
