@@ -1,0 +1,32 @@
+/** Length-bucketed batches, hand-computed. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AUTO_BATCH_MAX_ROWS, AUTO_BATCH_TOKENS, planBatches } from "../../src/long/batches.js";
+
+test("fixed size: passes sorted by length, then cut; ties keep input order", () => {
+  assert.deepEqual(planBatches([50, 10, 30, 20, 40], 2), [[1, 3], [2, 4], [0]]);
+  assert.deepEqual(planBatches([7, 7, 7], 2), [[0, 1], [2]]);
+  assert.deepEqual(planBatches([], 8), []);
+});
+
+test("every pass is in exactly one batch", () => {
+  const lengths = Array.from({ length: 100 }, (_, i) => (i * 37) % 101);
+  for (const size of [1, 3, 8, "auto"] as const) {
+    const batches = planBatches(lengths, size);
+    assert.deepEqual(batches.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
+  }
+});
+
+test("auto: rows × longest pass stay within the token target, up to the row cap", () => {
+  const short = Array.from({ length: 100 }, () => 20);
+  const rows = Math.min(AUTO_BATCH_MAX_ROWS, Math.floor(AUTO_BATCH_TOKENS / 20));
+  assert.equal(planBatches(short, "auto")[0]?.length, rows);
+  const long = [AUTO_BATCH_TOKENS / 2, AUTO_BATCH_TOKENS / 2, AUTO_BATCH_TOKENS / 2];
+  assert.deepEqual(planBatches(long, "auto"), [[0, 1], [2]]);
+  // A pass longer than the target still runs, alone.
+  assert.deepEqual(planBatches([AUTO_BATCH_TOKENS * 2, 10], "auto"), [[1], [0]]);
+  for (const batch of planBatches([...short, 300, 900, 2000, 64, 512], "auto")) {
+    const lengths = batch.map((i) => [...short, 300, 900, 2000, 64, 512][i] as number);
+    assert.ok(batch.length === 1 || batch.length * Math.max(...lengths) <= AUTO_BATCH_TOKENS);
+  }
+});
