@@ -9,6 +9,15 @@ import { type StreamOptions, type StreamResult, type StreamSource, streamPredict
 import { type PipelineOptions, predictTexts, type TextRequest } from "./pipeline.js";
 import type { Runtime } from "./runtime/runtime.js";
 import type { Entity, PredictOptions, TextPrediction } from "./types.js";
+import { classifyTexts } from "./tasks/classify.js";
+import { extractOpen } from "./tasks/extract.js";
+import { extractKeyphraseLists } from "./tasks/keyphrases.js";
+import type { TaskModel } from "./tasks/prompted.js";
+import { answerQuestions } from "./tasks/qa.js";
+import { extractRelationsBatch } from "./tasks/relations.js";
+import { extractSentiments } from "./tasks/sentiment.js";
+import { summarizeTexts } from "./tasks/summarize.js";
+import type * as Task from "./tasks/types.js";
 import {
   checkLabels,
   checkOneOf,
@@ -97,6 +106,61 @@ export class GLiNER {
   /** Releases the ONNX session. */
   async dispose(): Promise<void> {
     await this.model.session.release();
+  }
+
+  // ── Multitask helpers (src/tasks/, docs/tasks.md): the reference's prompts, offsets into the caller's text ──
+
+  /**
+   * Relations: NER with `entityLabels`, then `"<source> <> <relation>"` labels on the prompted text; each
+   * target span is linked to an extracted entity (pairsFilter, distanceThreshold), both ends with offsets.
+   * @example
+   * await model.extractRelations(text, { entityLabels: ["organisation", "founder", "date"], entityThreshold: 0.7,
+   *   relationThreshold: 0.5, relations: [{ relation: "founder", pairsFilter: [["organisation", "founder"]], distanceThreshold: 100 }] });
+   * // [{ source: { text: "Microsoft", ... }, relation: "founder", target: { text: "Bill Gates", ... }, score: 0.97 }]
+   */
+  async extractRelations(text: string, options: Task.RelationOptions): Promise<Task.Relation[]> {
+    const [relations] = await extractRelationsBatch(this.taskModel(), [{ text, entities: options?.entities }], options);
+    return relations ?? [];
+  }
+
+  /** {@link extractRelations} for many texts, batched (`options.entities` is not allowed here). */
+  async batchExtractRelations(texts: readonly string[], options: Omit<Task.RelationOptions, "entities">): Promise<Task.Relation[][]> {
+    return extractRelationsBatch(this.taskModel(), checkTexts(texts).map((text) => ({ text })), { ...options, entities: undefined });
+  }
+
+  /** Answers to a question in a text, best first, with offsets into the text. */
+  async answer(question: string, text: string, options: Task.AnswerOptions = {}): Promise<Task.Answer[]> {
+    return (await answerQuestions(this.taskModel(), [{ question, text }], options))[0] ?? [];
+  }
+
+  /** Extractive summary: the important spans in text order and their texts joined by spaces. */
+  async summarize(text: string, options: Task.SummarizeOptions = {}): Promise<Task.Summary> {
+    return (await summarizeTexts(this.taskModel(), [text], options))[0] ?? { summary: "", spans: [] };
+  }
+
+  /** The class of a text among `classes` (`multiLabel`: every class found), or `[{ label: "other", score: 1 }]`. */
+  async classify(text: string, classes: readonly string[], options: Task.ClassifyOptions = {}): Promise<Task.Classification[]> {
+    return (await classifyTexts(this.taskModel(), [{ text, classes }], options))[0] ?? [];
+  }
+
+  /** Open extraction: the spans of `text` that answer `instruction` (labels default to ["match"]). */
+  async extract(instruction: string, text: string, options: Task.ExtractOptions = {}): Promise<Entity[]> {
+    return (await extractOpen(this.taskModel(), [{ instruction, text }], options))[0] ?? [];
+  }
+
+  /** Spans carrying a positive, negative or neutral sentiment. */
+  async extractSentiment(text: string, options: Task.SentimentOptions = {}): Promise<Task.SentimentSpan[]> {
+    return (await extractSentiments(this.taskModel(), [text], options))[0] ?? [];
+  }
+
+  /** Key phrases, best first, each with its mentions. */
+  async extractKeyphrases(text: string, options: Task.KeyphraseOptions = {}): Promise<Task.Keyphrase[]> {
+    return (await extractKeyphraseLists(this.taskModel(), [text], options))[0] ?? [];
+  }
+
+  /** This model as the tasks see it. */
+  protected taskModel(): TaskModel {
+    return { config: this.config, inference: (texts, labels, options) => this.inference(texts, labels, options) };
   }
 }
 

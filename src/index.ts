@@ -8,6 +8,36 @@ export type { ModelConfig, ModelMode } from "./model/config.js";
 export { MODEL_DTYPES, type ModelDtype } from "./model/files.js";
 export type { Entity, PredictOptions, TextPrediction, Truncation, TruncationInfo } from "./types.js";
 export type {
+  Answer,
+  AnswerOptions,
+  Classification,
+  ClassifyOptions,
+  ExtractOptions,
+  Keyphrase,
+  KeyphraseOptions,
+  Polarity,
+  Relation,
+  RelationOptions,
+  RelationSpec,
+  SentimentOptions,
+  SentimentSpan,
+  Summary,
+  SummarizeOptions,
+  TaskRunOptions,
+} from "./tasks/types.js";
+export {
+  CLASSIFY_PROMPT,
+  KEYPHRASE_PROMPT,
+  QA_PROMPT,
+  RELATION_PROMPT,
+  SEED_CARD_SUMMARY_PROMPT,
+  SEED_CARD_SUMMARY_THRESHOLD,
+  SENTIMENT_LABELS,
+  SENTIMENT_PROMPT,
+  SUMMARY_PROMPT,
+  SUMMARY_THRESHOLD,
+} from "./tasks/prompts.js";
+export type {
   DownloadProgress,
   GraphOptimizationLevel,
   ModelFiles,
