@@ -4,9 +4,11 @@
  */
 import { Command, CommanderError } from "commander";
 import { isGlinerError } from "../errors.js";
+import { registerBatchCommand } from "./commands/batch.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerNerCommand } from "./commands/ner.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { EXIT } from "./exit.js";
 
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerNerCommand(program);
   registerServeCommand(program);
   registerEvalCommand(program);
+  registerBatchCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

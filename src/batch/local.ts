@@ -1,0 +1,88 @@
+/**
+ * Local batch: stream the input, run it chunk by chunk in this process, append each chunk's results durably.
+ * Memory stays flat in the corpus size (one chunk of texts at a time, plus the ids needed for exactly-once).
+ * Killed at any point, the same command resumes where the files on disk say it stopped.
+ */
+import type { GLiNER } from "../gliner.js";
+import { countInputLines, type DeadLetter, type Document } from "./documents.js";
+import { pendingWork, type ScanCounts } from "./input.js";
+import { openOutputs } from "./outputs.js";
+import { processChunk } from "./process.js";
+import { batchProgress } from "./progress.js";
+import type { BatchSettings, BatchTask } from "./tasks.js";
+
+export interface LocalBatchOptions {
+  readonly model: GLiNER;
+  readonly task: BatchTask;
+  readonly settings: BatchSettings;
+  /** JSONL input file (`-` for stdin). */
+  readonly input: string;
+  readonly output: string;
+  /** Default: the output's name with `.dead-letters.jsonl`. */
+  readonly deadLetters?: string;
+  /** Documents per durable write (and per call into the task; the model batches inside it). */
+  readonly chunkSize: number;
+  /** Show a progress bar on stderr. */
+  readonly progress: boolean;
+}
+
+export interface BatchSummary {
+  /** Non-blank input lines. */
+  readonly lines: number;
+  /** Lines an earlier run had already finished. */
+  readonly skipped: number;
+  /** Results and dead letters written by this run. */
+  readonly results: number;
+  readonly deadLetters: number;
+  readonly seconds: number;
+  readonly outputPath: string;
+  readonly deadLetterPath: string;
+  /** Bytes of a torn last line removed on start (an earlier run was killed mid-write). */
+  readonly repairedBytes: number;
+}
+
+export async function runLocalBatch(options: LocalBatchOptions): Promise<BatchSummary> {
+  const started = Date.now();
+  const outputs = await openOutputs(options.output, options.deadLetters);
+  const counts: ScanCounts = { lines: 0, skipped: 0 };
+  let written = { results: 0, deadLetters: 0 };
+  try {
+    const total = options.progress && options.input !== "-" ? await countInputLines(options.input) : undefined;
+    const progress = batchProgress({
+      ...(total === undefined ? {} : { total }),
+      alreadyDone: outputs.done.results.size + outputs.done.deadLines.size,
+      enabled: options.progress,
+    });
+    const documents: Document[] = [];
+    const rejected: DeadLetter[] = [];
+    const flush = async () => {
+      const outcome = await processChunk(options.model, options.task, options.settings, documents);
+      const fresh = await outputs.write(outcome.results, [...rejected, ...outcome.deadLetters]);
+      written = { results: written.results + fresh.results, deadLetters: written.deadLetters + fresh.deadLetters };
+      progress.advance(documents.length + rejected.length);
+      documents.length = 0;
+      rejected.length = 0;
+    };
+    try {
+      for await (const item of pendingWork(options.input, options.task, options.settings, outputs.done, counts)) {
+        if (item.kind === "document") documents.push(item.doc);
+        else rejected.push(item.letter);
+        if (documents.length + rejected.length >= options.chunkSize) await flush();
+      }
+      await flush();
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    await outputs.close();
+  }
+  return {
+    lines: counts.lines,
+    skipped: counts.skipped,
+    ...written,
+    seconds: (Date.now() - started) / 1000,
+    outputPath: outputs.outputPath,
+    deadLetterPath: outputs.deadLetterPath,
+    repairedBytes: outputs.repairedBytes,
+  };
+}

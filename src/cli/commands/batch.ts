@@ -1,0 +1,147 @@
+/**
+ * `gliner-ts batch`: a JSONL corpus → one result line per document, resumable. In this process by default;
+ * with `--queue redis://…` the documents go to BullMQ and `gliner-ts worker` processes (any number, any machine)
+ * run them while this process collects the results. `gliner-ts batch status` shows a queue's runs and workers.
+ */
+import type { Command } from "commander";
+import { runLocalBatch, type BatchSummary } from "../../batch/local.js";
+import { formatSeconds } from "../../batch/progress.js";
+import { type BatchSettings, getTask, parseSettings, TASKS } from "../../batch/tasks.js";
+import { InvalidInputError } from "../../errors.js";
+import { QueueError } from "../../queue/connection.js";
+import { runDistributedBatch } from "../../queue/producer.js";
+import { printQueueStatus } from "../../queue/status.js";
+import { DEFAULT_QUEUE_NAME } from "../../queue/names.js";
+import { EXIT } from "../exit.js";
+import { loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, withModelFlags } from "../io.js";
+
+interface BatchFlags extends ModelFlags {
+  task: string;
+  input?: string;
+  output?: string;
+  deadLetters?: string;
+  labels?: string[];
+  threshold: number;
+  nested?: boolean;
+  multiLabel?: boolean;
+  batchSize: number;
+  truncation: string;
+  chunkSize: number;
+  queue?: string;
+  queueName: string;
+  run?: string;
+  attempts: number;
+  backoff: number;
+  maxPending: number;
+  connectTimeout: number;
+  progress?: boolean;
+}
+
+interface StatusFlags {
+  json?: boolean;
+}
+
+export function registerBatchCommand(program: Command): void {
+  const batch = withModelFlags(
+    program
+      .command("batch")
+      .description("resumable corpus extraction: JSONL in → one result line per document out (local, or distributed with --queue)"),
+  )
+    .option("--task <name>", `what to extract: ${Object.keys(TASKS).join(", ")}`, "ner")
+    .option("-i, --input <path>", "JSONL documents, one object per line: {\"id\"?, \"text\", \"labels\"?}")
+    .option("-o, --output <path>", "results JSONL; rerunning the same command resumes it")
+    .option("--dead-letters <path>", "rejected lines with their reasons (default: <output>.dead-letters.jsonl)")
+    .option("-l, --labels <list>", "labels for documents that carry none, e.g. person,organization", parseList)
+    .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, 0.5)
+    .option("--nested", "allow nested entities (flat by default)")
+    .option("--multi-label", "allow several labels on the same span")
+    .option("-b, --batch-size <n>", "texts per model call", parseInteger, 8)
+    .option("--truncation <mode>", "long texts: window, truncate or error", "window")
+    .option("--chunk-size <n>", "documents per durable write (and per queue job)", parseInteger, 64)
+    .option("--queue <redis-url>", "distribute over `gliner-ts worker` processes through BullMQ on this Redis, e.g. redis://127.0.0.1:6379/0")
+    .option("--queue-name <name>", "BullMQ queue name (workers must use the same)", DEFAULT_QUEUE_NAME)
+    .option("--run <id>", "name of this run in the queue (default: derived from the output path, so a rerun resumes it)")
+    .option("--attempts <n>", "queue: tries per job before it is reported as failed", parseInteger, 3)
+    .option("--backoff <ms>", "queue: first retry delay, doubled on each retry", parseInteger, 1000)
+    .option("--max-pending <n>", "queue: documents in flight at most (bounds Redis memory)", parseInteger, 4096)
+    .option("--connect-timeout <s>", "queue: give up if Redis cannot be reached at start for this long", parseNumber, 30)
+    .option("--no-progress", "no progress bar on stderr")
+    .action(async (flags: BatchFlags) => reportingQueueErrors(() => runBatch(flags)));
+
+  batch
+    .command("status")
+    .description("runs, job counts, dead letters and per-worker throughput of a queue (needs --queue)")
+    .option("--json", "print JSON instead of text")
+    .action(async (flags: StatusFlags, command: Command) => {
+      const all = command.optsWithGlobals<BatchFlags & StatusFlags>();
+      if (all.queue === undefined) throw new InvalidInputError("queue", "batch status needs --queue redis://host:port/db.");
+      const queue = all.queue;
+      await reportingQueueErrors(() => printQueueStatus({ url: queue, queueName: all.queueName, run: all.run, json: flags.json === true }));
+    });
+}
+
+/** Queue failures are the user's to act on (start Redis, rerun): a message and exit code 1, not a stack trace. */
+async function reportingQueueErrors(step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (!(error instanceof QueueError)) throw error;
+    process.stderr.write(`gliner-ts batch: ${error.message}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}
+
+async function runBatch(flags: BatchFlags): Promise<void> {
+  if (flags.input === undefined) throw new InvalidInputError("input", "batch needs --input <docs.jsonl> (one JSON object per line).");
+  if (flags.output === undefined) throw new InvalidInputError("output", "batch needs --output <results.jsonl>.");
+  if (flags.chunkSize < 1) throw new InvalidInputError("chunkSize", `--chunk-size must be at least 1; got ${flags.chunkSize}.`);
+  const task = getTask(flags.task);
+  const settings: BatchSettings = parseSettings({
+    ...(flags.labels === undefined ? {} : { labels: flags.labels }),
+    threshold: flags.threshold,
+    flatNer: flags.nested !== true,
+    multiLabel: flags.multiLabel === true,
+    batchSize: flags.batchSize,
+    truncation: flags.truncation,
+  });
+  task.checkSettings(settings);
+  const progress = flags.progress !== false && process.stderr.isTTY === true;
+  const common = { task, settings, input: flags.input, output: flags.output, chunkSize: flags.chunkSize, progress };
+  const paths = flags.deadLetters === undefined ? {} : { deadLetters: flags.deadLetters };
+  let summary: BatchSummary;
+  if (flags.queue === undefined) {
+    const model = await loadModelFromFlags(flags);
+    try {
+      summary = await runLocalBatch({ ...common, ...paths, model });
+    } finally {
+      await model.dispose();
+    }
+  } else {
+    summary = await runDistributedBatch({
+      ...common,
+      ...paths,
+      url: flags.queue,
+      queueName: flags.queueName,
+      ...(flags.run === undefined ? {} : { run: flags.run }),
+      attempts: flags.attempts,
+      backoffMs: flags.backoff,
+      maxPending: flags.maxPending,
+      connectTimeoutSeconds: flags.connectTimeout,
+      log: (message) => {
+        process.stderr.write(`gliner-ts batch: ${message}\n`);
+      },
+    });
+  }
+  process.stderr.write(`${describeSummary(summary)}\n`);
+}
+
+function describeSummary(s: BatchSummary): string {
+  const rate = s.seconds > 0 ? ` (${((s.results + s.deadLetters) / s.seconds).toFixed(1)} docs/s)` : "";
+  const parts = [
+    `gliner-ts batch: ${s.lines} lines: ${s.results} results written to ${s.outputPath}`,
+    `${s.deadLetters} dead letters${s.deadLetters > 0 ? ` written to ${s.deadLetterPath}` : ""}`,
+    `${s.skipped} already done`,
+  ];
+  const repaired = s.repairedBytes > 0 ? `; removed a torn last line (${s.repairedBytes} bytes) left by an interrupted run` : "";
+  return `${parts.join(", ")}; ${formatSeconds(s.seconds)}${rate}${repaired}.`;
+}
