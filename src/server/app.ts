@@ -18,6 +18,7 @@ import { HttpError, installErrorHandlers } from "./http-errors.js";
 import { createMetrics } from "./metrics.js";
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from "./options.js";
 import { registerPage } from "./page.js";
+import { registerModelFiles } from "./routes/model-files.js";
 import { registerNerRoute } from "./routes/ner.js";
 import { registerSystemRoutes } from "./routes/system.js";
 import { registerTaskRoutes } from "./routes/tasks.js";
@@ -101,9 +102,10 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
   app.addHook("onClose", async () => batcher.close());
 
   installErrorHandlers(app);
-  registerSystemRoutes(app, ctx, metrics);
   registerNerRoute(app, ctx);
-  registerTaskRoutes(app, ctx);
+  const tasks = ["ner", ...registerTaskRoutes(app, ctx)];
+  registerSystemRoutes(app, ctx, metrics, tasks);
+  registerModelFiles(app, ctx);
   if (settings.compatRoute !== false) registerCompatRoute(app, ctx, settings.compatRoute);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   if (settings.page) await registerPage(app, settings.webDir);

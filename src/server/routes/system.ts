@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../context.js";
 import { errorBody, HttpError } from "../http-errors.js";
 import type { ServerMetrics } from "../metrics.js";
+import { modelFolder } from "./model-files.js";
 
 const statusSchema = {
   type: "object",
@@ -10,7 +11,8 @@ const statusSchema = {
   properties: { status: { type: "string" }, queued: { type: "integer" }, inFlight: { type: "integer" } },
 } as const;
 
-export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, metrics: ServerMetrics): void {
+/** `tasks`: the task routes this server has (`ner`, `relations`, ...), listed by `/v1/model` for the page. */
+export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, metrics: ServerMetrics, tasks: readonly string[]): void {
   app.get(
     "/healthz",
     { schema: { tags: ["system"], summary: "Liveness: the process answers", response: { 200: statusSchema } } },
@@ -57,6 +59,8 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
               onnxFile: { type: "string" },
               mode: { type: "string", enum: ["span", "token"], description: "Span-level or token-level GLiNER." },
               maxLen: { type: "integer", description: "Words per model pass; longer texts are windowed." },
+              tasks: { type: "array", items: { type: "string" }, description: "Task routes under /v1." },
+              files: { type: "string", description: "Where the model's files are served (local model folders only), for the page's browser engine." },
             },
           },
           503: { $ref: "Error#" },
@@ -65,7 +69,8 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
     },
     async () => {
       const model = ctx.model();
-      return { source: model.source, onnxFile: model.onnxFile, mode: model.config.mode, maxLen: model.config.maxLen };
+      const files = modelFolder(model) === undefined ? {} : { files: "./model/" };
+      return { source: model.source, onnxFile: model.onnxFile, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...files };
     },
   );
 }

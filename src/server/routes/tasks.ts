@@ -2,4 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../context.js";
 
-export function registerTaskRoutes(_app: FastifyInstance, _ctx: ServerContext): void {}
+/** Registers the task routes and returns their names (the part after /v1/). */
+export function registerTaskRoutes(_app: FastifyInstance, _ctx: ServerContext): string[] {
+  return [];
+}

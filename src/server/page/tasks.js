@@ -1,0 +1,129 @@
+// The page's tasks: which inputs each one needs, the request it sends to `POST /v1/<task>`, and how its
+// answer is shown (highlighted spans, arrows, a list). The request and answer shapes are the /v1 API's.
+
+import { formatScore } from "./render.js";
+
+const el = (tag, className, text) => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+function scoredList(items) {
+  const list = el("ol", "result-list");
+  for (const { main, aside, score, colour } of items) {
+    const li = el("li");
+    if (colour) li.style.setProperty("--c", colour);
+    li.append(el("span", "main", main));
+    if (aside) li.append(el("span", "aside", aside));
+    li.append(el("span", "score", formatScore(score)));
+    list.append(li);
+  }
+  return list;
+}
+
+const empty = (what) => el("p", "empty", `No ${what} above the threshold. Lower it and run again.`);
+
+/** @type {Record<string, object>} keyed by the route name under /v1 */
+export const TASKS = {
+  ner: {
+    title: "Entities",
+    chips: [{ name: "labels", title: "Labels", placeholder: "Add a label…", values: ["person", "organization", "location", "date", "product"], coloured: true }],
+    checks: [
+      { name: "nested", label: "Nested spans" },
+      { name: "multiLabel", label: "Several labels per span" },
+    ],
+    request: (text, threshold, f) => ({ text, labels: f.labels, threshold, flatNer: !f.nested, multiLabel: f.multiLabel }),
+    view: (r) => ({ spans: r.entities, count: `${r.entities.length} entities` }),
+  },
+  relations: {
+    title: "Relations",
+    chips: [
+      { name: "entityLabels", title: "Entity types", placeholder: "Add an entity type…", values: ["person", "organization", "location", "product"], coloured: true },
+      { name: "relations", title: "Relations", placeholder: "Add a relation…", values: ["CEO of", "located in", "announced"] },
+    ],
+    request: (text, threshold, f) => ({ text, relations: f.relations, entityLabels: f.entityLabels, entityThreshold: threshold, relationThreshold: threshold }),
+    view: (r, colours) => {
+      const spans = uniqueSpans(r.relations.flatMap((x) => [x.source, x.target]));
+      return {
+        spans,
+        relations: r.relations,
+        count: `${r.relations.length} relations`,
+        details: r.relations.length === 0
+          ? empty("relations")
+          : scoredList(r.relations.map((x) => ({ main: `${x.source.text} → ${x.target.text}`, aside: x.relation, score: x.score, colour: colours.get(x.source.label) }))),
+      };
+    },
+  },
+  qa: {
+    title: "Question answering",
+    inputs: [{ name: "question", title: "Question", placeholder: "Ask a question about the text", value: "Who is the CEO of Apple?" }],
+    request: (text, threshold, f) => ({ text, question: f.question, threshold }),
+    view: (r) => ({
+      spans: r.answers.map((a) => ({ ...a, label: "answer" })),
+      count: `${r.answers.length} answers`,
+      details: r.answers.length === 0 ? empty("answer") : scoredList(r.answers.map((a) => ({ main: a.text, score: a.score }))),
+    }),
+  },
+  summarize: {
+    title: "Summary",
+    threshold: 0.25,
+    request: (text, threshold) => ({ text, threshold }),
+    view: (r) => {
+      const box = el("blockquote", "summary", r.summary || "—");
+      return { spans: r.spans.map((s) => ({ ...s, label: "summary" })), count: `${r.spans.length} sentences`, details: r.spans.length === 0 ? empty("summary spans") : box };
+    },
+  },
+  classify: {
+    title: "Classification",
+    chips: [{ name: "classes", title: "Classes", placeholder: "Add a class…", values: ["technology", "sports", "politics", "business"], coloured: true }],
+    checks: [{ name: "multiLabel", label: "Several classes" }],
+    request: (text, threshold, f) => ({ text, classes: f.classes, threshold, multiLabel: f.multiLabel }),
+    view: (r, colours) => {
+      const bars = el("div", "bars");
+      for (const c of r.classifications) {
+        const row = el("div", "bar");
+        row.style.setProperty("--c", colours.get(c.label));
+        row.style.setProperty("--w", `${Math.round(c.score * 100)}%`);
+        row.append(el("span", "bar-label", c.label), el("span", "bar-track"), el("span", "score", formatScore(c.score)));
+        bars.append(row);
+      }
+      return { spans: [], count: r.classifications[0] ? `class: ${r.classifications[0].label}` : "no class", details: bars };
+    },
+  },
+  extract: {
+    title: "Open extraction",
+    inputs: [{ name: "prompt", title: "Instruction", placeholder: "Instruction, e.g. Find all company names", value: "Find every product and the company that makes it:" }],
+    chips: [{ name: "labels", title: "Labels", placeholder: "Add a label…", values: ["product", "company"], coloured: true }],
+    request: (text, threshold, f) => ({ text, prompt: f.prompt, labels: f.labels, threshold }),
+    view: (r) => ({ spans: r.entities, count: `${r.entities.length} spans` }),
+  },
+  sentiment: {
+    title: "Sentiment",
+    request: (text, threshold) => ({ text, threshold }),
+    view: (r) => ({
+      spans: r.spans.map((s) => ({ ...s, label: s.polarity })),
+      count: `${r.spans.length} opinions`,
+      details: r.spans.length === 0 ? empty("opinions") : null,
+    }),
+  },
+  keyphrases: {
+    title: "Key phrases",
+    request: (text, threshold) => ({ text, threshold }),
+    view: (r) => ({
+      spans: r.keyphrases.flatMap((k) => k.mentions.map((m) => ({ ...m, label: "key phrase" }))),
+      count: `${r.keyphrases.length} phrases`,
+      details: r.keyphrases.length === 0 ? empty("key phrases") : scoredList(r.keyphrases.map((k) => ({ main: k.phrase, aside: `×${k.mentions.length}`, score: k.score }))),
+    }),
+  },
+};
+
+function uniqueSpans(spans) {
+  const seen = new Map();
+  for (const s of spans) {
+    const key = `${s.start}:${s.end}:${s.label}`;
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,128 @@
+/**
+ * The web page in a real browser: headless Chromium (playwright-core) loads `/` from a listening server, runs
+ * NER on the fixture model, and the highlighted spans and their labels must be the library's entities.
+ * A screenshot goes to test-output/server-page.png.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { GLiNER } from "../../src/node.js";
+import { type RunningServer, serve } from "../../src/server/serve.js";
+import { SPAN_MODEL } from "../helpers/fixtures.js";
+
+const OUTPUT = fileURLToPath(new URL("../../test-output/", import.meta.url));
+const THRESHOLD = 0.35;
+
+/** Chromium from GLINER_TEST_CHROMIUM (set by CI: then it must exist) or /usr/bin/chromium. */
+function chromiumPath(): string | undefined {
+  const configured = process.env.GLINER_TEST_CHROMIUM;
+  const candidate = configured ?? "/usr/bin/chromium";
+  if (existsSync(candidate)) return candidate;
+  if (configured !== undefined) throw new Error(`GLINER_TEST_CHROMIUM=${configured} does not exist; install chromium or fix the variable.`);
+  console.log(`# skipping the page test: no chromium at ${candidate} (set GLINER_TEST_CHROMIUM to run it)`);
+  return undefined;
+}
+
+interface MarkInfo {
+  key: string;
+  tags: string;
+  text: string;
+  tip: string;
+}
+
+const executablePath = chromiumPath();
+
+describe("web page in Chromium", { skip: executablePath === undefined }, () => {
+  let model: GLiNER;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    model = await GLiNER.fromPretrained(SPAN_MODEL);
+    server = await serve(model, { port: 0, processMetrics: false });
+    browser = await chromium.launch({ executablePath: executablePath as string, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector("body[data-ready=true]");
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close(); // disposes the model
+  });
+
+  test("NER: the highlighted spans and labels are the library's entities", async () => {
+    const text = await page.inputValue("#text");
+    const labels = await page.$$eval(".chips[data-name=labels] .chip", (chips) => chips.map((c) => (c.firstChild?.textContent ?? "").trim()));
+    assert.deepEqual(labels, ["person", "organization", "location", "date", "product"]);
+    await page.$eval("#threshold", (input, value) => {
+      (input as HTMLInputElement).value = String(value);
+      input.dispatchEvent(new Event("input"));
+    }, THRESHOLD);
+    await page.click("#run");
+    await page.waitForSelector(".status.ok");
+
+    const expected = await model.predictEntities(text, labels, { threshold: THRESHOLD });
+    assert.ok(expected.length >= 3, `the fixture model finds ${expected.length} entities; pick a lower threshold`);
+    const marks = await page.$$eval("#doc mark.span", (nodes) =>
+      nodes.map((m) => ({
+        key: (m as HTMLElement).dataset.key ?? "",
+        tags: m.querySelector(":scope > .tag")?.textContent ?? "",
+        text: [...m.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains("tag"))).map((n) => n.textContent).join(""),
+        tip: (m as HTMLElement).dataset.tip ?? "",
+      })),
+    );
+    assert.equal(marks.length, expected.length);
+    expected.forEach((entity, i) => {
+      const mark = marks[i] as MarkInfo;
+      assert.equal(mark.key, `${entity.start}:${entity.end}`);
+      assert.equal(mark.text, entity.text);
+      assert.equal(mark.tags, entity.label);
+      assert.equal(mark.tip, `${entity.label} · ${entity.score.toFixed(3)}`);
+    });
+    // The text between the marks is the input, unchanged.
+    const shown = await page.$eval("#doc", (doc) => {
+      const clone = doc.cloneNode(true) as HTMLElement;
+      clone.querySelectorAll(".tag").forEach((t) => t.remove());
+      return clone.textContent;
+    });
+    assert.equal(shown, text);
+    // One colour per label: marks of the same label share it, different labels differ.
+    const colours = await page.$$eval("#doc mark.span", (nodes) => nodes.map((m) => (m as HTMLElement).style.getPropertyValue("--c")));
+    const byLabel = new Map<string, Set<string>>();
+    expected.forEach((e, i) => byLabel.set(e.label, (byLabel.get(e.label) ?? new Set()).add(colours[i] as string)));
+    for (const set of byLabel.values()) assert.equal(set.size, 1);
+    assert.equal(new Set([...byLabel.values()].map((s) => [...s][0])).size, byLabel.size);
+
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.hover("#doc mark.span");
+    assert.equal(await page.isVisible("#tooltip"), true, "the score shows on hover");
+    await page.screenshot({ path: join(OUTPUT, "server-page.png"), fullPage: true });
+  });
+
+  test("the JSON view shows the server's answer", async () => {
+    await page.click('.tabs button[data-view="json"]');
+    const json = JSON.parse((await page.textContent("#view-json")) ?? "null") as { entities: unknown[] };
+    const text = await page.inputValue("#text");
+    const labels = ["person", "organization", "location", "date", "product"];
+    const expected = await model.predictEntities(text, labels, { threshold: THRESHOLD });
+    assert.deepEqual(
+      json.entities.map((e) => JSON.stringify(e)),
+      expected.map((e) => JSON.stringify(e)),
+    );
+    await page.click('.tabs button[data-view="visual"]');
+  });
+
+  test("a bad request shows the server's message instead of a result", async () => {
+    await page.$$eval(".chips[data-name=labels] .chip-remove", (buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+    await page.click("#run");
+    await page.waitForSelector(".status.error");
+    assert.match((await page.textContent("#status")) ?? "", /labels must NOT have fewer than 1 items/);
+    assert.deepEqual(pageErrors, []);
+  });
+});
