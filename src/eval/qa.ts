@@ -31,8 +31,8 @@ export interface QaResults {
   readonly predictions: readonly QaPrediction[];
 }
 
-/** Answers one question; returns the answer texts, best first (e.g. `model.answer(question, context)`). */
-export type Answerer = (question: string, context: string) => Promise<readonly string[]>;
+/** Answers a batch of questions; per question the answer texts, best first (see adapters.ts). */
+export type Answerer = (questions: readonly { question: string; context: string }[]) => Promise<readonly (readonly string[])[]>;
 
 export async function readSquadJsonl(path: string, limit?: number): Promise<QaExample[]> {
   let content: string;
@@ -85,13 +85,19 @@ function answerTexts(value: unknown, where: string): string[] {
 export async function evaluateQa(
   examples: readonly QaExample[],
   answer: Answerer,
-  onProgress?: (done: number) => void,
+  options: { chunk?: number; onProgress?: (done: number) => void } = {},
 ): Promise<QaResults> {
+  const chunk = options.chunk ?? 32;
   const predictions: QaPrediction[] = [];
-  for (const example of examples) {
-    const [best = ""] = await answer(example.question, example.context);
-    predictions.push({ id: example.id, prediction: best, ...scoreAnswer(best, example.answers) });
-    onProgress?.(predictions.length);
+  for (let first = 0; first < examples.length; first += chunk) {
+    const batch = examples.slice(first, first + chunk);
+    const answers = await answer(batch.map(({ question, context }) => ({ question, context })));
+    if (answers.length !== batch.length) throw new RangeError(`the answerer returned ${answers.length} results for ${batch.length} questions`);
+    batch.forEach((example, i) => {
+      const best = answers[i]?.[0] ?? "";
+      predictions.push({ id: example.id, prediction: best, ...scoreAnswer(best, example.answers) });
+    });
+    options.onProgress?.(predictions.length);
   }
   const mean = (pick: (p: QaPrediction) => number) =>
     predictions.length === 0 ? 0 : predictions.reduce((sum, p) => sum + pick(p), 0) / predictions.length;

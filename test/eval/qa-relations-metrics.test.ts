@@ -59,7 +59,7 @@ describe("SQuAD JSONL and the QA loop", () => {
 
   test("EM and F1 are means over questions; no answer from the model is the empty prediction", async () => {
     const answers: Record<string, string[]> = { "Who?": ["Ada Lovelace", "Ada"], "When?": ["in 1843 too"], "Why?": [], "Where?": ["Paris"] };
-    const results = await evaluateQa(parseSquadJsonl(lines, "dev.jsonl"), async (q) => answers[q] ?? []);
+    const results = await evaluateQa(parseSquadJsonl(lines, "dev.jsonl"), async (batch) => batch.map(({ question }) => answers[question] ?? []), { chunk: 3 });
     // q1 EM 1 F1 1 (best answer only: "Ada Lovelace"); q2 EM 0, F1: pred {in,1843,too} gold {1843} → P 1/3 R 1 → 0.5;
     // q3 unanswerable, no answer → 1/1; q4 0/0.
     assert.deepEqual(results.predictions.map((p) => [p.prediction, p.exactMatch]), [["Ada Lovelace", 1], ["in 1843 too", 0], ["", 1], ["Paris", 0]]);

@@ -7,11 +7,16 @@
  */
 import type { Command } from "commander";
 import { InvalidInputError } from "../../errors.js";
+import { writeFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { answererFor, relationExtractorFor } from "../../eval/adapters.js";
 import { findNerDatasets } from "../../eval/ner-data.js";
+import { evaluateQa, readSquadJsonl } from "../../eval/qa.js";
+import { evaluateRelations, readRelationDataset } from "../../eval/relations.js";
 import { formatTable } from "../../eval/results.js";
 import { runNerBenchmark } from "../../eval/run-ner.js";
+import type { GLiNER } from "../../node.js";
 import { loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, progressBar, withModelFlags } from "../io.js";
-import { basename } from "node:path";
 
 export interface EvalFlags extends ModelFlags {
   data?: string;
@@ -20,6 +25,7 @@ export interface EvalFlags extends ModelFlags {
   limit?: number;
   batchSize: number;
   threshold: number;
+  entityThreshold?: number;
   datasets?: string[];
   restart?: boolean;
   progress?: boolean;
@@ -39,6 +45,7 @@ export function registerEvalCommand(program: Command): void {
     .option("--limit <n>", "evaluate only the first n examples of each dataset", parsePositive)
     .option("-b, --batch-size <n>", "examples per model call (12 as the reference evaluator)", parsePositive, 12)
     .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, 0.5)
+    .option("--entity-threshold <p>", "relations: threshold of the NER step (default: --threshold)", parseNumber)
     .option("--datasets <list>", "NER: only these dataset folders (comma-separated names)", parseList)
     .option("--restart", "ignore an earlier --output file instead of resuming it")
     .option("--no-progress", "no progress bar on stderr")
@@ -51,7 +58,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
   }
   const data = flags.data as string;
   if (flags.task === "ner") return runNer(flags, data);
-  throw new InvalidInputError("task", `--task ${flags.task} is not available yet.`);
+  return flags.task === "relations" ? runRelations(flags, data) : runQa(flags, data);
 }
 
 async function runNer(flags: EvalFlags, data: string): Promise<void> {
@@ -100,6 +107,57 @@ async function runNer(flags: EvalFlags, data: string): Promise<void> {
     bar?.stop();
     await model.dispose();
   }
+}
+
+async function runRelations(flags: EvalFlags, folder: string): Promise<void> {
+  const dataset = await readRelationDataset(folder, flags.limit);
+  const thresholds = { entity: flags.entityThreshold ?? flags.threshold, relation: flags.threshold };
+  const results = await withModel(flags, dataset.sentences.length, (model, progress) =>
+    evaluateRelations(
+      dataset,
+      relationExtractorFor(model, { threshold: thresholds.relation, entityThreshold: thresholds.entity, batchSize: flags.batchSize }),
+      { onProgress: progress },
+    ),
+  );
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  process.stdout.write(
+    `${dataset.name} (${results.sentences} sentences)\n` +
+      `strict      P ${pct(results.strict.precision)}  R ${pct(results.strict.recall)}  F1 ${pct(results.strict.f1)}  (${results.strict.correct} of ${results.strict.predicted} predicted, ${results.strict.gold} gold)\n` +
+      `boundaries  P ${pct(results.boundaries.precision)}  R ${pct(results.boundaries.recall)}  F1 ${pct(results.boundaries.f1)}\n`,
+  );
+  await writeOutput(flags, { task: "relations", thresholds, limit: flags.limit ?? null, ...results });
+}
+
+async function runQa(flags: EvalFlags, path: string): Promise<void> {
+  const examples = await readSquadJsonl(path, flags.limit);
+  const results = await withModel(flags, examples.length, (model, progress) =>
+    evaluateQa(examples, answererFor(model, { threshold: flags.threshold, batchSize: flags.batchSize }), { onProgress: progress }),
+  );
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  process.stdout.write(`${basename(path)} (${results.questions} questions, ${results.answerable} answerable)\nexact match ${pct(results.exactMatch)}  F1 ${pct(results.f1)}\n`);
+  await writeOutput(flags, { task: "qa", data: path, threshold: flags.threshold, limit: flags.limit ?? null, ...results });
+}
+
+/** Loads the model, shows a progress bar over `total` examples, and always releases both. */
+async function withModel<T>(flags: EvalFlags, total: number, run: (model: GLiNER, progress: (done: number) => void) => Promise<T>): Promise<T> {
+  const model = await loadModelFromFlags(flags);
+  const bar = progressBar(total, flags.progress !== false && process.stderr.isTTY === true);
+  let shown = 0;
+  try {
+    return await run(model, (done) => {
+      bar.increment(done - shown);
+      shown = done;
+    });
+  } finally {
+    bar.stop();
+    await model.dispose();
+  }
+}
+
+async function writeOutput(flags: EvalFlags, body: Record<string, unknown>): Promise<void> {
+  if (flags.output === undefined) return;
+  const output = { model: flags.model, dtype: flags.onnxFile ?? flags.dtype ?? "fp32", ...body };
+  await writeFile(flags.output, `${JSON.stringify(output, null, 2)}\n`, "utf8");
 }
 
 function parsePositive(value: string): number {
