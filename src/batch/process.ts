@@ -5,7 +5,7 @@
  * retried as a whole rather than its documents being written off.
  */
 import type { GLiNER } from "../gliner.js";
-import { isGlinerError } from "../errors.js";
+import { isGlinerError, TextTooLongError } from "../errors.js";
 import { type DeadLetter, deadLetter, type Document, RecordError } from "./documents.js";
 import type { BatchSettings, BatchTask } from "./tasks.js";
 
@@ -67,11 +67,19 @@ async function runIsolatingFaults(
       outputs.push(output);
     } catch (error) {
       if (!isDocumentFault(error)) throw error;
-      deadLetters.push(deadLetter(doc, error.code, `line ${doc.line}: ${error.message}`, doc.id));
+      deadLetters.push(deadLetter(doc, error.code, `line ${doc.line}: ${describeFault(error)}`, doc.id));
       outputs.push(SKIPPED);
     }
   }
   return outputs;
+}
+
+/** The model's message speaks of "text 0" of a one-text call; the batch user needs the line and the flag. */
+function describeFault(error: { code: string; message: string }): string {
+  if (error instanceof TextTooLongError) {
+    return `the text has ${error.words} words but the model reads at most ${error.maxWords} per pass; use --truncation window (the default) or truncate.`;
+  }
+  return error.message;
 }
 
 /** Errors that follow the document wherever it runs: retrying cannot help, so they are dead-lettered. */
