@@ -20,10 +20,15 @@ const scope = globalThis as unknown as WorkerScope;
 let model: GLiNER | undefined;
 let queue: Promise<void> = Promise.resolve();
 
-scope.addEventListener("message", (event) => {
-  const request = event.data;
-  queue = queue.then(() => answer(request));
-});
+// With WASM threads (cross-origin isolated pages) the bundled ONNX Runtime starts its thread workers from this
+// same module, named "em-pthread": those carry ORT's own messages and must not answer as gliner-ts.
+const isOrtThread = (globalThis as { name?: string }).name?.startsWith("em-pthread") === true;
+if (!isOrtThread) {
+  scope.addEventListener("message", (event) => {
+    const request = event.data;
+    queue = queue.then(() => answer(request));
+  });
+}
 
 async function answer(request: WorkerRequest): Promise<void> {
   try {
