@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { safetensors, torchCheckpoint, type RawTensor } from "../test/convert/checkpoint-writers.js";
+import { safetensorsChunks, torchCheckpointChunks, type RawTensor } from "../test/convert/checkpoint-writers.js";
 
 const here = fileURLToPath(import.meta.url);
 const root = join(here, "..", "..");
@@ -97,11 +97,13 @@ function synthesise(dir: string, shape: { layers: number; hidden: number; heads:
   add("scorer.out_mlp.3.weight", [3, 4 * D]);
   add("scorer.out_mlp.3.bias", [3]);
 
-  writeFileSync(join(dir, "model.safetensors"), safetensors(t));
-  const bin = torchCheckpoint(t);
-  const fd = openSync(join(dir, "pytorch_model.bin"), "w");
-  writeSync(fd, bin);
-  closeSync(fd);
+  const writeChunks = (path: string, chunks: Uint8Array[]) => {
+    const fd = openSync(path, "w");
+    for (const c of chunks) for (let done = 0; done < c.byteLength; ) done += writeSync(fd, c, done);
+    closeSync(fd);
+  };
+  writeChunks(join(dir, "model.safetensors"), safetensorsChunks(t));
+  writeChunks(join(dir, "pytorch_model.bin"), torchCheckpointChunks(t));
   const config = JSON.parse(readFileSync(join(root, "test/fixtures/models/token-level/gliner_config.json"), "utf8")) as Record<string, unknown>;
   const enc = config.encoder_config as Record<string, unknown>;
   Object.assign(enc, { hidden_size: H, num_hidden_layers: layers, num_attention_heads: shape.heads, intermediate_size: I, vocab_size: V, pooler_hidden_size: H });

@@ -12,7 +12,12 @@ export interface RawTensor {
 
 /** A zip archive of stored (uncompressed) entries, as torch.save writes. */
 export function zipStored(entries: { name: string; data: Uint8Array }[]): Buffer {
-  const parts: Buffer[] = [];
+  return Buffer.concat(zipStoredChunks(entries));
+}
+
+/** The same archive as a list of chunks (views of the entries' data, nothing copied). */
+export function zipStoredChunks(entries: { name: string; data: Uint8Array }[]): Uint8Array[] {
+  const parts: Uint8Array[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const { name, data } of entries) {
@@ -25,7 +30,7 @@ export function zipStored(entries: { name: string; data: Uint8Array }[]): Buffer
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(nameBuf.length, 26);
-    parts.push(local, nameBuf, Buffer.from(data));
+    parts.push(local, nameBuf, data);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE(20, 4);
@@ -45,7 +50,7 @@ export function zipStored(entries: { name: string; data: Uint8Array }[]): Buffer
   eocd.writeUInt16LE(entries.length, 10);
   eocd.writeUInt32LE(cdBuf.length, 12);
   eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cdBuf, eocd]);
+  return [...parts, cdBuf, eocd];
 }
 
 /** Pickle opcode builder (enough for torch state dicts and for hostile pickles in tests). */
@@ -131,8 +136,12 @@ function f32Bytes(data: Float32Array): Uint8Array {
 
 /** A pytorch_model.bin (zip + pickle) holding the given float32 tensors. */
 export function torchCheckpoint(tensors: RawTensor[], archive = "pytorch_model"): Buffer {
+  return Buffer.concat(torchCheckpointChunks(tensors, archive));
+}
+
+export function torchCheckpointChunks(tensors: RawTensor[], archive = "pytorch_model"): Uint8Array[] {
   const entries = tensors.map((t, i) => ({ name: t.name, key: String(i), numel: t.data.length, offset: 0, shape: t.shape, stride: contiguousStride(t.shape) }));
-  return zipStored([
+  return zipStoredChunks([
     { name: `${archive}/data.pkl`, data: stateDictPickle(entries) },
     ...tensors.map((t, i) => ({ name: `${archive}/data/${i}`, data: f32Bytes(t.data) })),
     { name: `${archive}/version`, data: Buffer.from("3\n") },
@@ -141,6 +150,10 @@ export function torchCheckpoint(tensors: RawTensor[], archive = "pytorch_model")
 
 /** A model.safetensors holding the given float32 tensors. */
 export function safetensors(tensors: RawTensor[]): Buffer {
+  return Buffer.concat(safetensorsChunks(tensors));
+}
+
+export function safetensorsChunks(tensors: RawTensor[]): Uint8Array[] {
   const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
   let offset = 0;
   for (const t of tensors) {
@@ -151,5 +164,5 @@ export function safetensors(tensors: RawTensor[]): Buffer {
   json += " ".repeat((8 - (json.length % 8)) % 8);
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  return Buffer.concat([len, Buffer.from(json), ...tensors.map((t) => Buffer.from(f32Bytes(t.data)))]);
+  return [len, Buffer.from(json), ...tensors.map((t) => f32Bytes(t.data))];
 }
