@@ -115,8 +115,9 @@ for (const name of ["span-markerv0", "token-level"] as const) {
     });
 
     test("long texts: windows carry the prompt; 'error' and 'truncate' count the prompt's words", async () => {
-      const long = Array.from({ length: 120 }, (_, i) => `Sentence ${i} says Microsoft hired Bill Gates in Redmond.`).join(" ");
-      const words = long.split(" ").length + 120; // every sentence ends in "." : one more word each
+      const sentences = Math.ceil((model.config.maxLen + 20) / 10); // 10 words each: just past max_len
+      const long = Array.from({ length: sentences }, (_, i) => `Sentence ${i} says Microsoft hired Bill Gates in Redmond.`).join(" ");
+      const words = sentences * 10; // "." is a word
       // The prompt "Answer the following question: Who was hired?" is 9 words of the model's max_len.
       await assert.rejects(model.answer("Who was hired?", long, { truncation: "error" }), (e: unknown) => {
         return e instanceof TextTooLongError && e.words === words && e.maxWords === model.config.maxLen - 9;
@@ -124,10 +125,11 @@ for (const name of ["span-markerv0", "token-level"] as const) {
       const reports: unknown[] = [];
       await model.answer("Who was hired?", long, { truncation: "truncate", onTruncate: (info) => reports.push(info) });
       assert.deepEqual(reports, [{ index: 0, words, keptWords: model.config.maxLen - 9 }]);
-      const windowed = await model.extract("Find people:", long, { threshold: 0.2, ...quiet });
+      const windowed = await model.extract("Find people:", long, { threshold: 0.2, window: 120, overlap: 20, ...quiet });
       assertInText(long, windowed, "windowed");
-      const cut = long.split(" ").slice(0, model.config.maxLen).join(" ").length;
+      const cut = long.split(" ").slice(0, 120).join(" ").length;
       assert.ok(windowed.some((e) => e.start > cut), "spans beyond the first window");
+      assert.ok(windowed.some((e) => e.end > long.length - 40), "spans in the last window");
     });
 
     test("bad input: typed errors that name the argument", async () => {
