@@ -10,7 +10,7 @@
 import type { FastifyInstance } from "fastify";
 import { type ServerContext, checkTextLength, clientGone } from "./context.js";
 import { HttpError } from "./http-errors.js";
-import { nerGroup } from "./ner.js";
+import { nerGroup } from "./groups.js";
 import { toCodePoints } from "./offsets.js";
 import { errorResponses, labelsSchema, thresholdSchema } from "./schemas.js";
 

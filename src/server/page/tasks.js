@@ -96,7 +96,7 @@ export const TASKS = {
     title: "Open extraction",
     inputs: [{ name: "prompt", title: "Instruction", placeholder: "Instruction, e.g. Find all company names", value: "Find every product and the company that makes it:" }],
     chips: [{ name: "labels", title: "Labels", placeholder: "Add a label…", values: ["product", "company"], coloured: true }],
-    request: (text, threshold, f) => ({ text, prompt: f.prompt, labels: f.labels, threshold }),
+    request: (text, threshold, f) => ({ text, instruction: f.prompt, labels: f.labels, threshold }),
     view: (r) => ({ spans: r.entities, count: `${r.entities.length} spans` }),
   },
   sentiment: {

@@ -1,7 +1,7 @@
 /** `POST /v1/ner`: entities of one text (`text`) or several (`texts`), micro-batched across clients. */
 import type { FastifyInstance } from "fastify";
 import { type ServerContext, clientGone, pickTexts } from "../context.js";
-import { nerGroup } from "../ner.js";
+import { nerGroup } from "../groups.js";
 import { errorResponses, labelsSchema, textSchema, textsSchema, thresholdSchema } from "../schemas.js";
 
 interface NerBody {
