@@ -91,5 +91,9 @@ function ortOptions(options: SessionOptions): ort.InferenceSession.SessionOption
   if (options.executionMode !== undefined) out.executionMode = options.executionMode;
   if (options.enableCpuMemArena !== undefined) out.enableCpuMemArena = options.enableCpuMemArena;
   if (options.enableMemPattern !== undefined) out.enableMemPattern = options.enableMemPattern;
+  if (options.allowSpinning !== undefined) {
+    const spin = options.allowSpinning ? "1" : "0";
+    out.extra = { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } };
+  }
   return out;
 }

@@ -39,6 +39,12 @@ export interface SessionOptions {
   executionProviders?: string[];
   enableCpuMemArena?: boolean;
   enableMemPattern?: boolean;
+  /**
+   * Whether idle ORT pool threads spin (busy-wait) for the next piece of work (ORT default: true). Spinning
+   * saves microseconds per operator on a dedicated machine and burns cores other processes need on a shared
+   * one; see docs/performance.md. Node only.
+   */
+  allowSpinning?: boolean;
 }
 
 /** Where a model's files come from, once resolved by a runtime (local folder, hub cache, URL). */
