@@ -40,6 +40,11 @@ export class WorkerStatsRecorder {
     this.heartbeat.unref();
   }
 
+  /** Makes the worker visible in `batch status` before its first job. */
+  async announce(): Promise<void> {
+    await this.save();
+  }
+
   jobStarted(): void {
     if (this.active++ === 0) this.activeSince = Date.now();
   }

@@ -56,6 +56,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Run
     throw error;
   }
   const stats = new WorkerStatsRecorder(redis, queueName, { name, model: options.modelName, concurrency: options.concurrency });
+  await stats.announce();
   const resultQueues = new Map<string, Queue>();
   const resultsQueue = (queue: string) => {
     let q = resultQueues.get(queue);
