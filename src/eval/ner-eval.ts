@@ -21,6 +21,8 @@ export interface NerEvalOptions {
   readonly batchSize?: number;
   /** Flat NER (default true; the reference uses nested NER only for ACE, GENIA and "Corpus" datasets). */
   readonly flatNer?: boolean;
+  /** Token-level models: span score rule, "min" (current GLiNER, default) or "mean" (GLiNER <= 0.2.16). */
+  readonly tokenScore?: "min" | "mean";
   /** Called after every batch with the sentences done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -54,7 +56,13 @@ export async function evaluateNerDataset(
       loaded,
       chunk.map((s) => s.tokens),
       dataset.labels,
-      { threshold: options.threshold ?? 0.5, batchSize, flatNer: options.flatNer ?? true, multiLabel: false },
+      {
+        threshold: options.threshold ?? 0.5,
+        batchSize,
+        flatNer: options.flatNer ?? true,
+        multiLabel: false,
+        tokenScore: options.tokenScore ?? "min",
+      },
     );
     results.forEach((result, i) => {
       predictions.push(result.spans);

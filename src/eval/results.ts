@@ -23,6 +23,8 @@ export interface RunSettings {
   readonly model: string;
   readonly dtype: string;
   readonly threshold: number;
+  /** Token-level span score rule ("min" unless asked otherwise; no effect on span models). */
+  readonly tokenScore: "min" | "mean";
   /** Sentences per dataset, null for all. */
   readonly limit: number | null;
 }

@@ -44,6 +44,7 @@ export async function runNerBenchmark(model: GLiNER, options: NerRunOptions): Pr
     let reported = 0;
     const result = await evaluateNerDataset(model, dataset, {
       threshold: settings.threshold,
+      tokenScore: settings.tokenScore,
       batchSize: options.batchSize,
       onProgress: (sentences) => {
         options.onProgress?.(sentences - reported);

@@ -52,6 +52,7 @@ describe("gliner-ts eval (NER)", () => {
     const results = JSON.parse(await readFile(output, "utf8")) as NerResults;
     assert.equal(results.model, SPAN_MODEL);
     assert.equal(results.threshold, 0.5);
+    assert.equal(results.tokenScore, "min");
     assert.equal(results.limit, LIMIT);
     assert.deepEqual(results.datasets.map((d) => d.name), ["CrossNER_AI", "mit-restaurant"]);
     for (const entry of results.datasets) {
@@ -108,7 +109,7 @@ describe("runNerBenchmark: resuming", () => {
   test("finished datasets are kept, not recomputed; other settings are refused; restart recomputes", async () => {
     const output = join(dir, "resume.json");
     const folders = await findNerDatasets(DATA);
-    const settings = { model: SPAN_MODEL, dtype: "fp32", threshold: 0.5, limit: 12 };
+    const settings = { model: SPAN_MODEL, dtype: "fp32", threshold: 0.5, tokenScore: "min" as const, limit: 12 };
     const run = (extra: Partial<Parameters<typeof runNerBenchmark>[1]> = {}) =>
       runNerBenchmark(model, { settings, folders, batchSize: 12, output, ...extra });
 
@@ -142,7 +143,7 @@ describe("runNerBenchmark: resuming", () => {
     const { mkdir } = await import("node:fs/promises");
     await mkdir(broken);
     await writeFile(join(broken, "test.jsonl"), '{"tokens": ["Ada"], "entities": [{"start": 0, "end": 3, "label": "person"}]}\n');
-    const settings = { model: SPAN_MODEL, dtype: "fp32", threshold: 0.5, limit: null };
+    const settings = { model: SPAN_MODEL, dtype: "fp32", threshold: 0.5, tokenScore: "min" as const, limit: null };
     await assert.rejects(runNerBenchmark(model, { settings, folders: [broken], batchSize: 12 }), /has no labels\.json/);
     await writeFile(join(broken, "labels.json"), '["person"]');
     await assert.rejects(

@@ -18,7 +18,7 @@ import { greedySearch } from "../../src/decode/greedy.js";
 import type { Candidate } from "../../src/decode/candidates.js";
 import { loadedModelOf } from "../../src/eval/model-access.js";
 import { readNerDataset } from "../../src/eval/ner-data.js";
-import { scoreNer } from "../../src/eval/ner-eval.js";
+import { evaluateNerDataset, scoreNer } from "../../src/eval/ner-eval.js";
 import { candidatesOnWords } from "../../src/eval/words-input.js";
 import { GLiNER } from "../../src/node.js";
 import { FIXTURES, type FixtureModel, modelDir, readGolden } from "../helpers/fixtures.js";
@@ -164,3 +164,28 @@ function assertSameWithNearTies(
   });
   return flips;
 }
+
+describe("--token-score mean (GLiNER <= 0.2.16's token span score) reaches the decoder", () => {
+  test("token model: mean-of-inside scores are never below the min rule's for the same span, and some differ", async () => {
+    const model = await GLiNER.fromPretrained(modelDir("token-level"));
+    try {
+      const dataset = await readNerDataset(join(FIXTURES, "eval", "ner", "CrossNER_AI"), 24);
+      const run = (tokenScore: "min" | "mean") => evaluateNerDataset(model, dataset, { tokenScore });
+      const [min, mean] = [await run("min"), await run("mean")];
+      let compared = 0;
+      let differing = 0;
+      mean.predictions.forEach((spans, i) => {
+        for (const span of spans) {
+          const same = min.predictions[i]?.find((o) => o.start === span.start && o.end === span.end && o.label === span.label);
+          if (same === undefined) continue;
+          compared++;
+          assert.ok(span.score >= same.score, `sentence ${i}: mean ${span.score} < min ${same.score}`);
+          if (span.score > same.score) differing++;
+        }
+      });
+      assert.ok(compared > 0 && differing > 0, `${compared} spans compared, ${differing} with a higher mean score`);
+    } finally {
+      await model.dispose();
+    }
+  });
+});

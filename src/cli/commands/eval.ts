@@ -16,6 +16,7 @@ import { evaluateRelations, readRelationDataset } from "../../eval/relations.js"
 import { formatTable } from "../../eval/results.js";
 import { runNerBenchmark } from "../../eval/run-ner.js";
 import type { GLiNER } from "../../node.js";
+import { checkOneOf } from "../../validate.js";
 import { loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, progressBar, withModelFlags } from "../io.js";
 
 export interface EvalFlags extends ModelFlags {
@@ -26,6 +27,7 @@ export interface EvalFlags extends ModelFlags {
   batchSize: number;
   threshold: number;
   entityThreshold?: number;
+  tokenScore: string;
   datasets?: string[];
   restart?: boolean;
   progress?: boolean;
@@ -46,6 +48,7 @@ export function registerEvalCommand(program: Command): void {
     .option("-b, --batch-size <n>", "examples per model call (12 as the reference evaluator)", parsePositive, 12)
     .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, 0.5)
     .option("--entity-threshold <p>", "relations: threshold of the NER step (default: --threshold)", parseNumber)
+    .option("--token-score <rule>", "NER, token-level models: span score min (current GLiNER) or mean (GLiNER <= 0.2.16, the 2024 model cards)", "min")
     .option("--datasets <list>", "NER: only these dataset folders (comma-separated names)", parseList)
     .option("--restart", "ignore an earlier --output file instead of resuming it")
     .option("--no-progress", "no progress bar on stderr")
@@ -74,11 +77,13 @@ async function runNer(flags: EvalFlags, data: string): Promise<void> {
     }
     folders = folders.filter((f) => wanted.has(basename(f)));
   }
+  const tokenScore = checkOneOf(flags.tokenScore, ["min", "mean"], "--token-score");
   const model = await loadModelFromFlags(flags);
   const settings = {
     model: flags.model,
     dtype: flags.onnxFile ?? flags.dtype ?? "fp32",
     threshold: flags.threshold,
+    tokenScore,
     limit: flags.limit ?? null,
   };
   const log = (line: string) => process.stderr.write(`${line}\n`);
