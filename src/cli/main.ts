@@ -5,9 +5,11 @@
 import { Command, CommanderError } from "commander";
 import { isGlinerError } from "../errors.js";
 import { registerBatchCommand } from "./commands/batch.js";
+import { registerConvertCommand } from "./commands/convert.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerNerCommand } from "./commands/ner.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerTaskCommands } from "./commands/tasks.js";
 import { registerWorkerCommand } from "./commands/worker.js";
 import { EXIT } from "./exit.js";
 
@@ -18,10 +20,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerNerCommand(program);
+  registerTaskCommands(program);
   registerServeCommand(program);
   registerEvalCommand(program);
   registerBatchCommand(program);
   registerWorkerCommand(program);
+  registerConvertCommand(program);
   return program;
 }
 

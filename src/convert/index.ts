@@ -4,3 +4,4 @@
  */
 export { convertCheckpoint, ONNX_FILE } from "./convert.js";
 export type { ConvertDType, ConvertOptions, ConvertResult } from "./convert.js";
+export { convertModel } from "./source.js";
