@@ -98,9 +98,9 @@ export class GLiNER {
    * @example
    * for await (const { index, entities } of model.stream(readLines("corpus.txt"), ["person", "place"])) { ... }
    */
-  stream(source: StreamSource, labels: readonly string[] | undefined, options: StreamOptions = {}): AsyncGenerator<StreamResult> {
+  async *stream(source: StreamSource, labels: readonly string[] | undefined, options: StreamOptions = {}): AsyncGenerator<StreamResult> {
     const run = pipelineOptions({ batchSize: "auto", ...options });
-    return streamPredictions(source, labels, options, (requests) => predictTexts(this.model, requests, run));
+    yield* streamPredictions(source, labels, options, (requests) => predictTexts(this.model, requests, run));
   }
 
   /** Releases the ONNX session. */

@@ -1,7 +1,8 @@
 /**
  * ③ Passes → batches. Passes are sorted by sub-token length before they are cut into batches, so a batch
  * holds passes of similar length and little of it is padding; callers restore the input order afterwards.
- * Padding never changes a pass's logits (attention ignores it), so results are the same as in input order.
+ * Attention ignores padding, so a pass's logits are those it gets alone up to float rounding (~1e-7, from the
+ * order of sums in padded kernels): the same spans and labels as batches in input order.
  *
  * `batchSize: "auto"` sizes each batch by sub-tokens instead of passes: short passes go many to a batch (the
  * fixed cost of a session run is shared), long ones few (a CPU is already busy with one long sequence and
