@@ -4,14 +4,17 @@
  * in code points as Python strings index them. Concurrent single-text requests (the client sends a list of
  * texts as one request per text) are coalesced by the batcher like any other NER request.
  *
- * Where the reference would quietly ignore something (an `adapter_id` it cannot load, `relations` on a model
- * without relation support) this route answers 400 instead.
+ * `relations` are answered with the reference's relex response shape (`head`/`tail` with `entity_idx`); the
+ * relations come from prompt-based extraction (the multitask models' way) between the entities found, since
+ * gliner-ts does not run relex models. An `adapter_id` other than the base model is a 400, never ignored.
  */
 import type { FastifyInstance } from "fastify";
+import type { Entity, Relation } from "../index.js";
+import { extractRelationsBatch } from "../tasks/relations.js";
 import { type ServerContext, checkTextLength, clientGone } from "./context.js";
+import { batchGroup, keyOf, nerGroup, taskModel } from "./groups.js";
 import { HttpError } from "./http-errors.js";
-import { nerGroup } from "./groups.js";
-import { toCodePoints } from "./offsets.js";
+import { codePointMapper } from "./offsets.js";
 import { errorResponses, labelsSchema, thresholdSchema } from "./schemas.js";
 
 /** PolyLoRA's name for "no adapter" in the reference server: the base model, which is what we serve. */
@@ -42,6 +45,24 @@ const compatEntitySchema = {
   },
 } as const;
 
+const relationEndSchema = {
+  type: "object",
+  required: ["start", "end", "text", "type", "entity_idx"],
+  properties: {
+    start: { type: "integer" },
+    end: { type: "integer" },
+    text: { type: "string" },
+    type: { type: "string", description: "The entity's label." },
+    entity_idx: { type: "integer", description: "Index of the entity in `entities`." },
+  },
+} as const;
+
+const relexRelationSchema = {
+  type: "object",
+  required: ["head", "tail", "relation", "score"],
+  properties: { head: relationEndSchema, tail: relationEndSchema, relation: { type: "string" }, score: { type: "number" } },
+} as const;
+
 export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, route: string): void {
   const { limits, batching } = ctx.options;
   app.post<{ Body: CompatBody }>(
@@ -60,7 +81,7 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
           properties: {
             text: { type: "string", description: `At most ${limits.maxTextLength} UTF-16 code units.` },
             labels: labelsSchema(limits, "Entity types."),
-            relations: nullable(labelsSchema(limits, "Relation types (needs a model that can extract relations).")),
+            relations: nullable({ ...labelsSchema(limits, "Relation types; answered by prompt-based extraction between the entities found."), minItems: 0 }),
             threshold: nullable(thresholdSchema),
             relation_threshold: nullable(thresholdSchema),
             flat_ner: nullable({ type: "boolean" }),
@@ -72,7 +93,10 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
           200: {
             type: "object",
             required: ["entities"],
-            properties: { entities: { type: "array", items: compatEntitySchema } },
+            properties: {
+              entities: { type: "array", items: compatEntitySchema },
+              relations: { type: "array", items: relexRelationSchema, description: "Only when relations were asked for." },
+            },
           },
           ...errorResponses,
         },
@@ -80,31 +104,50 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
     },
     async (request, reply) => {
       const body = request.body;
-      checkUnsupported(body);
+      checkAdapter(body.adapter_id);
       checkTextLength(body.text, limits.maxTextLength, "text");
+      const model = ctx.model();
+      const signal = clientGone(reply);
       const settings = { threshold: body.threshold ?? 0.5, flatNer: body.flat_ner ?? true, multiLabel: body.multi_label ?? false };
-      const group = nerGroup(ctx.model(), settings, batching.maxBatchSize);
-      const entities = await ctx.batcher.submit(group, { text: body.text, labels: body.labels }, clientGone(reply));
-      return { entities: toCodePoints(body.text, entities) };
+      const entities = await ctx.batcher.submit(nerGroup(model, settings, batching.maxBatchSize), { text: body.text, labels: body.labels }, signal);
+      const toPoints = codePointMapper(body.text);
+      const answer = { entities: entities.map((e) => ({ ...e, start: toPoints(e.start), end: toPoints(e.end) })) };
+      // The reference answers relations only when some were asked for (an empty list counts as none).
+      if (body.relations == null || body.relations.length === 0) return answer;
+      const relationSettings = { relations: body.relations, relationThreshold: body.relation_threshold ?? 0.5, labels: body.labels };
+      const group = batchGroup<{ text: string; entities: Entity[] }, Relation[]>(keyOf("compat-relations", relationSettings), (items) =>
+        extractRelationsBatch(taskModel(model), items, {
+          relations: relationSettings.relations,
+          relationThreshold: relationSettings.relationThreshold,
+          batchSize: batching.maxBatchSize,
+          truncation: "window",
+        }),
+      );
+      const relations = await ctx.batcher.submit(group, { text: body.text, entities }, signal);
+      return { ...answer, relations: relations.map((r) => relexRelation(r, entities, toPoints)) };
     },
   );
 }
 
-function checkUnsupported(body: CompatBody): void {
-  if (body.adapter_id != null && body.adapter_id !== BASE_ADAPTER_ID) {
+/** A relation as the reference's relex models report it: head and tail with their entity's index. */
+function relexRelation(relation: Relation, entities: readonly Entity[], toPoints: (utf16: number) => number) {
+  const end = (e: Entity) => ({
+    start: toPoints(e.start),
+    end: toPoints(e.end),
+    text: e.text,
+    type: e.label,
+    entity_idx: entities.findIndex((x) => x.start === e.start && x.end === e.end && x.label === e.label),
+  });
+  return { head: end(relation.source), tail: end(relation.target), relation: relation.relation, score: relation.score };
+}
+
+function checkAdapter(adapterId: string | null | undefined): void {
+  if (adapterId != null && adapterId !== BASE_ADAPTER_ID) {
     throw new HttpError(
       400,
       "UNSUPPORTED",
-      `adapter_id "${body.adapter_id}" cannot be loaded: gliner-ts serves one model without LoRA adapters. ` +
+      `adapter_id "${adapterId}" cannot be loaded: gliner-ts serves one model without LoRA adapters. ` +
         `Omit adapter_id (or send "${BASE_ADAPTER_ID}") to use the served model.`,
-    );
-  }
-  if (body.relations != null && body.relations.length > 0) {
-    throw new HttpError(
-      400,
-      "UNSUPPORTED",
-      "relations are not supported on this route yet: the served model is not a GLiNER-relex model. " +
-        "Omit relations, or call POST /v1/relations (prompt-based relation extraction for multitask models).",
     );
   }
 }

@@ -20,8 +20,3 @@ export function codePointMapper(text: string): (utf16: number) => number {
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
-
-export function toCodePoints<T extends { start: number; end: number }>(text: string, spans: readonly T[]): T[] {
-  const map = codePointMapper(text);
-  return spans.map((span) => ({ ...span, start: map(span.start), end: map(span.end) }));
-}

@@ -91,6 +91,37 @@ describe("POST /gliner (Python gliner.serve clients)", () => {
     assert.deepEqual(nulls.body, defaults.body);
   });
 
+  test("relations: the relex answer shape, head/tail pointing into entities, in code points", async () => {
+    const text = "🚀 Apple CEO Tim Cook unveiled the iPhone in Cupertino; Élodie runs Mistral AI in Paris.";
+    const relations = ["CEO of", "located in"];
+    const response = await clientPost(app, { ...clientPayload(text, LABELS, { threshold: 0.3, relations }), relation_threshold: 0.3 });
+    assert.equal(response.status, 200);
+    const body = response.body as unknown as {
+      entities: Entity[];
+      relations: { head: Record<string, unknown>; tail: Record<string, unknown>; relation: string; score: number }[];
+    };
+    assert.deepEqual(Object.keys(body), ["entities", "relations"]);
+    const entities = await model.predictEntities(text, LABELS, { threshold: 0.3 });
+    assertSameEntities([body.entities], [toCodePoints(text, entities)], "entities");
+    const expected = await model.extractRelations(text, { relations, entities, relationThreshold: 0.3 });
+    assert.ok(expected.length > 0, "the fixture model links some relations at 0.3");
+    assert.equal(body.relations.length, expected.length);
+    body.relations.forEach((r, i) => {
+      const want = expected[i];
+      assert.equal(r.relation, want?.relation);
+      assert.ok(Math.abs(r.score - (want?.score ?? 0)) < 1e-5);
+      for (const [end, entity] of [[r.head, want?.source], [r.tail, want?.target]] as const) {
+        assert.deepEqual(Object.keys(end), ["start", "end", "text", "type", "entity_idx"]);
+        const [converted] = toCodePoints(text, [entity as Entity]);
+        assert.deepEqual([end["start"], end["end"], end["text"], end["type"]], [converted?.start, converted?.end, entity?.text, entity?.label]);
+        const pointed = body.entities[end["entity_idx"] as number];
+        assert.deepEqual([pointed?.start, pointed?.end, pointed?.label], [end["start"], end["end"], end["type"]]);
+      }
+    });
+    const none = await clientPost(app, { ...clientPayload(text, LABELS, { threshold: 0.3, relations: [] }) });
+    assert.deepEqual(Object.keys(none.body), ["entities"], "an empty relations list asks for none, as in the reference");
+  });
+
   test('adapter_id: "__base__" is the served model; any other adapter is a 400, never ignored', async () => {
     const text = TEXTS[0] as string;
     const base = await clientPost(app, { ...clientPayload(text, LABELS, { threshold: 0.3 }), adapter_id: "__base__" });
