@@ -2,6 +2,7 @@
  * `npm run build:web` → dist-web/, the browser build as plain ES modules (no bundler needed to use it):
  *   client.js   createGlinerWorker(): the small page-side module; it starts the worker below
  *   web.js      GLiNER on the page thread (when a worker is not wanted)
+ *   page-engine.js  the server web page's "run in: browser" engine (src/server/page/engine.js loads it)
  *   assets/     the worker, shared chunks, and the WebGPU build of ONNX Runtime (loaded only with device "webgpu")
  *   ort/        ONNX Runtime's .wasm files, under their own names so that `wasmPaths` can point here
  *   modules/    the modules each build bundled (checked by test/browser/bundle.test.ts: no Node code inside)
@@ -39,7 +40,7 @@ export default defineConfig({
     target: "es2022",
     sourcemap: false,
     rolldownOptions: {
-      input: { client: "src/web/client.ts", web: "src/web.ts" },
+      input: { client: "src/web/client.ts", web: "src/web.ts", "page-engine": "src/web/page-engine.ts" },
       preserveEntrySignatures: "exports-only",
       // The plugin-timing note is noise in CI logs.
       checks: { pluginTimings: false },

@@ -14,13 +14,16 @@ import { isUrlSource, type ModelBytes } from "./model-files.js";
 import {
   deserializeError,
   type ModelInfo,
+  type TaskArgs,
+  type TaskMethod,
+  type TaskResult,
   type WorkerLoadOptions,
   type WorkerRequest,
   type WorkerResponse,
   type WorkerResults,
 } from "./protocol.js";
 
-export type { ModelInfo, WorkerLoadOptions, WorkerPredictOptions } from "./protocol.js";
+export type { ModelInfo, TaskMethod, WorkerLoadOptions, WorkerPredictOptions } from "./protocol.js";
 export type { ModelBytes } from "./model-files.js";
 export type { DownloadProgress } from "../runtime/runtime.js";
 export type { Entity, PredictOptions, TextPrediction, TruncationInfo } from "../types.js";
@@ -114,6 +117,40 @@ export class GlinerWorker {
     return results;
   }
 
+  // ── The multitask helpers of `GLiNER` (docs/tasks.md), run in the worker; same arguments and results ──
+
+  extractRelations(...args: TaskArgs<"extractRelations">): Promise<TaskResult<"extractRelations">> {
+    return this.task("extractRelations", args);
+  }
+
+  batchExtractRelations(...args: TaskArgs<"batchExtractRelations">): Promise<TaskResult<"batchExtractRelations">> {
+    return this.task("batchExtractRelations", args);
+  }
+
+  answer(...args: TaskArgs<"answer">): Promise<TaskResult<"answer">> {
+    return this.task("answer", args);
+  }
+
+  summarize(...args: TaskArgs<"summarize">): Promise<TaskResult<"summarize">> {
+    return this.task("summarize", args);
+  }
+
+  classify(...args: TaskArgs<"classify">): Promise<TaskResult<"classify">> {
+    return this.task("classify", args);
+  }
+
+  extract(...args: TaskArgs<"extract">): Promise<TaskResult<"extract">> {
+    return this.task("extract", args);
+  }
+
+  extractSentiment(...args: TaskArgs<"extractSentiment">): Promise<TaskResult<"extractSentiment">> {
+    return this.task("extractSentiment", args);
+  }
+
+  extractKeyphrases(...args: TaskArgs<"extractKeyphrases">): Promise<TaskResult<"extractKeyphrases">> {
+    return this.task("extractKeyphrases", args);
+  }
+
   /** Releases the model in the worker; the worker stays up for another `load`. */
   async dispose(): Promise<void> {
     await this.call<"dispose">({ type: "dispose" });
@@ -123,6 +160,10 @@ export class GlinerWorker {
   terminate(): void {
     this.worker.terminate();
     this.fail(new ModelLoadError("The gliner-ts worker was terminated."));
+  }
+
+  private async task<M extends TaskMethod>(method: M, args: TaskArgs<M>): Promise<TaskResult<M>> {
+    return (await this.call<"task">({ type: "task", method, args: [...args] })) as TaskResult<M>;
   }
 
   private call<K extends keyof WorkerResults>(body: RequestBody & { type: K }, onProgress?: Pending["onProgress"]): Promise<WorkerResults[K]> {
