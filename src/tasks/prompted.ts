@@ -80,9 +80,11 @@ export async function runPrompted(
       labels.push(request.labels);
     }
   });
-  // Windows fit the word budget by construction; the core's own policy is left on only for tokenizers that
-  // also declare a sub-token limit.
-  const predictions = texts.length === 0 ? [] : await model.inference(texts, labels, options);
+  // Windows fit the word budget by construction. The caller's window size is not passed on: it counts text
+  // words, and the core would apply it to prompt + text. The core's truncation policy stays on only for
+  // tokenizers that also declare a sub-token limit.
+  const coreOptions = { ...options, window: undefined, overlap: undefined };
+  const predictions = texts.length === 0 ? [] : await model.inference(texts, labels, coreOptions);
 
   let next = 0;
   return plans.map((plan, r) => {
