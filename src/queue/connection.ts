@@ -94,6 +94,12 @@ export async function waitForRedis(client: Redis, target: RedisTarget, timeoutSe
   }
 }
 
+/** Errors of a lost connection, which {@link connectRedis} already reports once per outage. */
+export function isConnectionError(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(code) || /Connection is closed|Stream isn't writeable/.test(error.message);
+}
+
 export function describeError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   return code !== undefined && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;

@@ -13,7 +13,7 @@ import { processChunk } from "../batch/process.js";
 import { getTask, parseSettings } from "../batch/tasks.js";
 import { isGlinerError } from "../errors.js";
 import type { GLiNER } from "../gliner.js";
-import { connectRedis, type Log, parseRedisUrl, waitForRedis } from "./connection.js";
+import { connectRedis, isConnectionError, type Log, parseRedisUrl, waitForRedis } from "./connection.js";
 import { parseWorkJob, PAYLOAD_VERSION, type ResultJobData } from "./jobs.js";
 import { BULLMQ_PREFIX, checkName } from "./names.js";
 import { WorkerStatsRecorder } from "./stats.js";
@@ -116,7 +116,9 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Run
     stalledInterval: options.stalledIntervalMs,
     maxStalledCount: options.maxStalledCount,
   });
-  worker.on("error", (error) => options.log(`worker ${name}: ${error.message}`));
+  worker.on("error", (error) => {
+    if (!isConnectionError(error)) options.log(`worker ${name}: ${error.message}`);
+  });
   worker.on("failed", (job, error) => {
     if (job === undefined) return;
     const tries = job.opts.attempts ?? 1;
