@@ -2,11 +2,13 @@
  * NER evaluation data: a folder per dataset with `test.jsonl` (one sentence per line:
  * `{"tokens": [...], "entities": [{"start", "end", "label"}]}`, word indices, `end` inclusive) and
  * `labels.json` (the label list prompted for every sentence). Labels are lowercased on both sides, as
- * GLiNER's `create_dataset` does.
+ * GLiNER's `create_dataset` does. A folder with GLiNER's raw `test.json` instead (InstructUIE layout) is read
+ * as the reference reads it (instructuie.ts).
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { InvalidInputError } from "../errors.js";
+import { parseInstructUie } from "./instructuie.js";
 
 export interface GoldSpan {
   readonly start: number;
@@ -28,6 +30,8 @@ export interface NerDataset {
 }
 
 export const NER_SPLIT_FILE = "test.jsonl";
+/** GLiNER's own benchmark layout (InstructUIE), read when there is no test.jsonl. */
+export const RAW_SPLIT_FILE = "test.json";
 export const NER_LABELS_FILE = "labels.json";
 
 /**
@@ -39,14 +43,14 @@ export async function findNerDatasets(folder: string): Promise<string[]> {
   if (!info?.isDirectory()) {
     throw new InvalidInputError("data", `${folder} is not a folder; give a dataset folder (with ${NER_SPLIT_FILE} and ${NER_LABELS_FILE}) or a folder of them.`);
   }
-  if (await isFile(join(folder, NER_SPLIT_FILE))) return [folder];
+  if ((await splitFile(folder)) !== undefined) return [folder];
   const entries = await readdir(folder, { withFileTypes: true });
   const found: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(byCodePoint)) {
-    if (await isFile(join(folder, entry, NER_SPLIT_FILE))) found.push(join(folder, entry));
+    if ((await splitFile(join(folder, entry))) !== undefined) found.push(join(folder, entry));
   }
   if (found.length === 0) {
-    throw new InvalidInputError("data", `${folder} holds no ${NER_SPLIT_FILE}, and none of its sub-folders does.`);
+    throw new InvalidInputError("data", `${folder} holds no ${NER_SPLIT_FILE} (or ${RAW_SPLIT_FILE}), and none of its sub-folders does.`);
   }
   return found;
 }
@@ -58,8 +62,16 @@ export async function readNerDataset(folder: string, limit?: number): Promise<Ne
     throw new InvalidInputError("data", `${folder} has no ${NER_LABELS_FILE}: a JSON array of the labels to prompt, e.g. ["person", "location"].`);
   }
   const labels = parseLabels(await readFile(labelsPath, "utf8"), labelsPath);
-  const sentences = parseNerJsonl(await readFile(join(folder, NER_SPLIT_FILE), "utf8"), join(folder, NER_SPLIT_FILE), limit);
+  const split = await splitFile(folder);
+  if (split === undefined) throw new InvalidInputError("data", `${folder} has neither ${NER_SPLIT_FILE} nor ${RAW_SPLIT_FILE}.`);
+  const content = await readFile(split, "utf8");
+  const sentences = split.endsWith(NER_SPLIT_FILE) ? parseNerJsonl(content, split, limit) : parseInstructUie(content, split, limit);
   return { name: basename(folder), labels, sentences };
+}
+
+async function splitFile(folder: string): Promise<string | undefined> {
+  for (const name of [NER_SPLIT_FILE, RAW_SPLIT_FILE]) if (await isFile(join(folder, name))) return join(folder, name);
+  return undefined;
 }
 
 export function parseLabels(content: string, path: string): string[] {

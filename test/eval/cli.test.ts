@@ -137,6 +137,32 @@ describe("runNerBenchmark: resuming", () => {
     assert.deepEqual(redone.datasets.slice(1), resumed.datasets.slice(1));
   });
 
+  test("a folder with GLiNER's raw test.json (InstructUIE layout) scores like the same data as JSONL", async () => {
+    const jsonl = join(DATA, "CrossNER_AI");
+    const raw = join(dir, "raw", "CrossNER_AI");
+    const { copyFile, mkdir } = await import("node:fs/promises");
+    await mkdir(raw, { recursive: true });
+    await copyFile(join(jsonl, "labels.json"), join(raw, "labels.json"));
+    const lines = (await readFile(join(jsonl, "test.jsonl"), "utf8")).trim().split("\n");
+    const records = lines.map((line) => {
+      const { tokens, entities } = JSON.parse(line) as { tokens: string[]; entities: { start: number; end: number; label: string }[] };
+      const at = (i: number) => tokens.slice(0, i).join(" ").length + (i > 0 ? 1 : 0);
+      return {
+        sentence: tokens.join(" "),
+        entities: entities.map((e) => ({ type: e.label, pos: [at(e.start), at(e.end) + (tokens[e.end] as string).length] })),
+      };
+    });
+    await writeFile(join(raw, "test.json"), JSON.stringify(records));
+    assert.deepEqual(await findNerDatasets(join(dir, "raw")), [raw]);
+    const settings = { model: SPAN_MODEL, dtype: "fp32", threshold: 0.5, tokenScore: "min" as const, limit: 24 };
+    const [fromRaw, fromJsonl] = [
+      await runNerBenchmark(model, { settings, folders: [raw], batchSize: 12 }),
+      await runNerBenchmark(model, { settings, folders: [jsonl], batchSize: 12 }),
+    ];
+    assert.deepEqual(fromRaw, fromJsonl);
+    assert.ok((fromRaw.datasets[0]?.gold ?? 0) > 0);
+  });
+
   test("bad data is refused before any model call, naming the file, line and entity", async () => {
     await assert.rejects(findNerDatasets(join(dir, "missing")), /is not a folder; give a dataset folder/);
     const broken = join(dir, "broken");

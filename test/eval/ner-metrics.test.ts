@@ -5,6 +5,8 @@ import { InvalidInputError } from "../../src/errors.js";
 import { meanScores, scoresFromCounts } from "../../src/eval/metrics.js";
 import { parseLabels, parseNerJsonl } from "../../src/eval/ner-data.js";
 import { scoreNer } from "../../src/eval/ner-eval.js";
+import { parseInstructUie, UNALIGNED } from "../../src/eval/instructuie.js";
+import { flatNerFor } from "../../src/eval/run-ner.js";
 
 const span = (start: number, end: number, label: string) => ({ start, end, label });
 
@@ -122,5 +124,49 @@ describe("NER data: label case and validation", () => {
     }
     assert.throws(() => parseLabels("[]", "labels.json"), /non-empty JSON array of label strings/);
     assert.throws(() => parseLabels('{"a": 1}', "labels.json"), /non-empty JSON array/);
+  });
+});
+
+describe("GLiNER's raw test.json (InstructUIE layout), read as the reference's process() reads it", () => {
+  test("the fixture JSONL converted back to the raw layout reads to the same sentences", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { FIXTURES } = await import("../helpers/fixtures.js");
+    const path = join(FIXTURES, "eval", "ner", "mit-restaurant", "test.jsonl");
+    const sentences = parseNerJsonl(await readFile(path, "utf8"), path);
+    const raw = sentences.map(({ tokens, entities }) => {
+      const starts = tokens.map((_, i) => tokens.slice(0, i).join(" ").length + (i > 0 ? 1 : 0));
+      return {
+        sentence: tokens.join(" "),
+        entities: entities.map((e) => ({
+          name: tokens.slice(e.start, e.end + 1).join(" "),
+          type: e.label.toUpperCase(),
+          pos: [starts[e.start], (starts[e.end] as number) + (tokens[e.end] as string).length],
+        })),
+      };
+    });
+    assert.deepEqual(parseInstructUie(JSON.stringify(raw), "test.json"), sentences);
+    assert.equal(parseInstructUie(JSON.stringify(raw), "test.json", 7).length, 7);
+  });
+
+  test("a boundary inside a word stays unaligned (-1): counted as gold, never matched", () => {
+    // mit-movie's "r" (rating) at characters 8..9: the "r" of "rated". The start aligns with "rated", the end does not.
+    const raw = [{ sentence: "whats a  rated r movie", entities: [{ name: "r", type: "RATING", pos: [8, 9] }, { name: "movie", type: "genre", pos: [16, 21] }] }];
+    const [sentence] = parseInstructUie(JSON.stringify(raw), "test.json");
+    assert.deepEqual(sentence?.tokens, ["whats", "a", "rated", "r", "movie"]); // split() drops the double space...
+    // ...and offsets assume single spaces, as the reference's: "movie" is at 16..21 there, so it aligns (4..4).
+    assert.deepEqual(sentence?.entities, [{ start: 2, end: UNALIGNED, label: "rating" }, { start: 4, end: 4, label: "genre" }]);
+    const s = scoreNer([sentence?.entities ?? []], [[span(2, 2, "rating"), span(4, 4, "genre")]]);
+    assert.deepEqual([s.gold, s.predicted, s.correct], [2, 2, 1]);
+  });
+
+  test("malformed raw data names the item and the fix", () => {
+    assert.throws(() => parseInstructUie('{"sentence": "a"}', "test.json"), /test\.json must be a JSON list/);
+    assert.throws(() => parseInstructUie('[{"entities": []}]', "test.json"), /test\.json item 0 has no "sentence" string/);
+    assert.throws(() => parseInstructUie('[{"sentence": "a b", "entities": [{"type": "x", "pos": [0]}]}]', "test.json"), /item 0, entity 0 must be \{"type": string, "pos": \[startChar, endChar\]\}/);
+  });
+
+  test("nested NER only for ACE, GENIA and Corpus datasets (the reference's get_for_one_path)", () => {
+    assert.deepEqual(["ACE 2004", "GENIA_NER", "Corpus_x", "CrossNER_AI", "mit-movie"].map(flatNerFor), [false, false, false, true, true]);
   });
 });
