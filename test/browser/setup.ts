@@ -77,12 +77,17 @@ export interface StaticServerOptions {
 }
 
 /**
- * Serves `/` (an empty page), `/web/` (dist-web), `/models/` (test/fixtures/models) on 127.0.0.1, and
- * `/hub/` forwarded to a local hub stand-in.
+ * Serves `/` (an empty page), `/web/` (dist-web), `/models/` (test/fixtures/models), `/ort-files/`
+ * (onnxruntime-web's dist) on 127.0.0.1, and `/hub/` forwarded to a local hub stand-in.
  */
 export async function startStaticServer(options: StaticServerOptions = {}): Promise<StaticServer> {
   const requests: string[] = [];
-  const mounts: Record<string, string> = { "/web/": DIST_WEB, "/models/": path.join(FIXTURES, "models") };
+  const mounts: Record<string, string> = {
+    "/web/": DIST_WEB,
+    "/models/": path.join(FIXTURES, "models"),
+    // ORT's files as a user would copy them into their app, for the wasmPaths option.
+    "/ort-files/": path.join(ROOT, "node_modules", "onnxruntime-web", "dist"),
+  };
   const isolation: Record<string, string> = options.isolated
     ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
     : {};

@@ -200,6 +200,27 @@ describe("browser worker API", { skip: "skip" in chromium ? chromium.skip : fals
     assert.equal(run.modelWords, 384);
   });
 
+  test("wasmPaths: ORT's wasm comes from the given folder, not from next to the bundle", async () => {
+    const from = server.requests.length;
+    const entities = await page.evaluate(
+      async ({ text, labels, options }) => {
+        const { client } = globalThis as unknown as PageGlobals;
+        // A new worker: ORT reads wasmPaths once, when it starts its WebAssembly module.
+        const gliner = client.createGlinerWorker();
+        try {
+          await gliner.load("/models/span-markerv0", { wasmPaths: "/ort-files" });
+          return await gliner.predictEntities(text, labels, options);
+        } finally {
+          gliner.terminate();
+        }
+      },
+      { text: TEXT, labels: LABELS, options: OPTIONS },
+    );
+    assertSameEntities([entities], [nodeSpan], "wasm from wasmPaths vs Node");
+    const wasm = server.requests.slice(from).filter((p) => p.endsWith(".wasm"));
+    assert.deepEqual(wasm, ["/ort-files/ort-wasm-simd-threaded.wasm"]);
+  });
+
   test("web.js runs GLiNER on the page; WebGPU only where it exists", async () => {
     const run = await page.evaluate(
       async ({ webUrl, text, labels, options }) => {
