@@ -42,6 +42,7 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
     // Unknown fields are refused (not silently removed) and nothing is coerced: "0.5" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     schemaErrorFormatter: formatValidationErrors,
+    return503OnClosing: false, // answered by our onRequest hook, in our error shape
   });
 
   // Only JSON bodies: a text/plain body would otherwise be parsed and fail validation with a confusing message.
@@ -95,10 +96,19 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
     const route = request.routeOptions.url ?? "unmatched";
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+  // Graceful shutdown: from the first moment, new requests get 503 and every response closes its connection
+  // (so keep-alive clients do not hold the server open); queued texts go to the model at once instead of
+  // waiting for company. fastify's close() then waits for the requests already received.
   app.addHook("preClose", async () => {
     closing = true;
+    void batcher.close();
   });
-  // fastify runs onClose after in-flight requests have been answered; the batcher then has nothing left to do.
+  app.addHook("onRequest", async () => {
+    if (closing) throw new HttpError(503, "SHUTTING_DOWN", "The server is shutting down; retry on another instance.", 1);
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) void reply.header("connection", "close");
+  });
   app.addHook("onClose", async () => batcher.close());
 
   installErrorHandlers(app);
