@@ -43,6 +43,7 @@ export interface BatchSummary {
 
 export async function runLocalBatch(options: LocalBatchOptions): Promise<BatchSummary> {
   const started = Date.now();
+  await options.task.checkSettings(options.settings);
   const outputs = await openOutputs(options.output, options.deadLetters);
   const counts: ScanCounts = { lines: 0, skipped: 0 };
   let written = { results: 0, deadLetters: 0 };

@@ -36,7 +36,8 @@ export async function processChunk(
   const outputs = await runIsolatingFaults(model, task, settings, ready, deadLetters);
   const results: ResultLine[] = [];
   ready.forEach(({ doc }, i) => {
-    if (outputs[i] !== SKIPPED) results.push({ id: doc.id, [task.resultField]: outputs[i] });
+    const fields = outputs[i];
+    if (fields !== SKIPPED) results.push({ id: doc.id, ...(fields as Record<string, unknown>) });
   });
   return { results, deadLetters };
 }

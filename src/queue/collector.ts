@@ -8,7 +8,7 @@ import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { BatchOutputs } from "../batch/outputs.js";
 import { documentKey } from "../batch/documents.js";
-import { isConnectionError, type Log } from "./connection.js";
+import { type Log, routeErrors } from "./connection.js";
 import type { InFlight } from "./in-flight.js";
 import { parseResultJob } from "./jobs.js";
 import { BULLMQ_PREFIX } from "./names.js";
@@ -48,9 +48,7 @@ export async function startCollector(options: CollectorOptions): Promise<Worker>
     concurrency: 1, // one writer: appends stay whole lines in a single order
     name: "collector",
   });
-  worker.on("error", (error) => {
-    if (!isConnectionError(error)) options.log(`collector: ${error.message}`);
-  });
+  routeErrors(worker, "collector", options.log);
   await worker.waitUntilReady();
   return worker;
 }

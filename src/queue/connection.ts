@@ -94,6 +94,16 @@ export async function waitForRedis(client: Redis, target: RedisTarget, timeoutSe
   }
 }
 
+/**
+ * Routes a BullMQ object's 'error' events to `log`, minus lost-connection errors (reported once per outage by
+ * {@link connectRedis}). Without a listener BullMQ prints every reconnect attempt's error to the console.
+ */
+export function routeErrors(emitter: { on(event: "error", listener: (error: Error) => void): unknown }, what: string, log: Log): void {
+  emitter.on("error", (error) => {
+    if (!isConnectionError(error)) log(`${what}: ${error.message}`);
+  });
+}
+
 /** Errors of a lost connection, which {@link connectRedis} already reports once per outage. */
 export function isConnectionError(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code ?? "";

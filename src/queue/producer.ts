@@ -16,7 +16,7 @@ import { batchProgress } from "../batch/progress.js";
 import type { BatchSettings, BatchTask } from "../batch/tasks.js";
 import { InvalidInputError } from "../errors.js";
 import { startCollector } from "./collector.js";
-import { connectRedis, type Log, parseRedisUrl, waitForRedis } from "./connection.js";
+import { connectRedis, type Log, parseRedisUrl, routeErrors, waitForRedis } from "./connection.js";
 import { InFlight } from "./in-flight.js";
 import { PAYLOAD_VERSION, type WorkJobData } from "./jobs.js";
 import { BULLMQ_PREFIX, checkName, defaultRunId, resultsQueueName } from "./names.js";
@@ -54,6 +54,7 @@ export async function runDistributedBatch(o: DistributedBatchOptions): Promise<B
   const run = checkName(o.run ?? defaultRunId(o.output), "--run");
   if (o.attempts < 1) throw new InvalidInputError("attempts", `--attempts must be at least 1; got ${o.attempts}.`);
   if (o.maxPending < o.chunkSize) throw new InvalidInputError("maxPending", `--max-pending (${o.maxPending}) must be at least --chunk-size (${o.chunkSize}).`);
+  await o.task.checkSettings(o.settings);
   const redis = connectRedis(target, "batch", o.log);
   const cleanup: (() => Promise<unknown>)[] = [async () => redis.disconnect()];
   const closeAll = async () => {
@@ -79,6 +80,8 @@ export async function runDistributedBatch(o: DistributedBatchOptions): Promise<B
     const work = new Queue(queueName, { connection: redis, prefix: BULLMQ_PREFIX });
     const resultsName = resultsQueueName(queueName, run);
     const results = new Queue(resultsName, { connection: redis, prefix: BULLMQ_PREFIX });
+    routeErrors(work, `queue ${queueName}`, o.log);
+    routeErrors(results, `queue ${resultsName}`, o.log);
     cleanup.unshift(() => work.close(), () => results.close());
     const retried = await removeFailedJobs(work, run);
     if (retried > 0) o.log(`retrying ${retried} jobs of run ${run} that had failed before.`);

@@ -5,7 +5,7 @@
 import { Queue } from "bullmq";
 import type { DeadLetter } from "../batch/documents.js";
 import { formatSeconds } from "../batch/progress.js";
-import { connectRedis, parseRedisUrl, QueueError, waitForRedis } from "./connection.js";
+import { connectRedis, parseRedisUrl, QueueError, routeErrors, waitForRedis } from "./connection.js";
 import { BULLMQ_PREFIX, checkName } from "./names.js";
 import { readDeadLetters, readRunRecords, type RunRecord } from "./run-record.js";
 import { readWorkerStats, type WorkerStats } from "./stats.js";
@@ -33,6 +33,7 @@ export async function readQueueStatus(options: { url: string; queueName: string;
   try {
     await waitForRedis(redis, target, 5);
     const work = new Queue(queueName, { connection: redis, prefix: BULLMQ_PREFIX });
+    routeErrors(work, `queue ${queueName}`, () => {});
     try {
       const jobs = await work.getJobCounts("waiting", "active", "delayed", "prioritized", "failed");
       const connected = new Set((await work.getWorkers()).map((w) => String(w["rawname"] ?? "").split(":w:")[1] ?? ""));

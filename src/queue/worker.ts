@@ -13,7 +13,7 @@ import { processChunk } from "../batch/process.js";
 import { getTask, parseSettings } from "../batch/tasks.js";
 import { isGlinerError } from "../errors.js";
 import type { GLiNER } from "../gliner.js";
-import { connectRedis, isConnectionError, type Log, parseRedisUrl, waitForRedis } from "./connection.js";
+import { connectRedis, type Log, parseRedisUrl, routeErrors, waitForRedis } from "./connection.js";
 import { parseWorkJob, PAYLOAD_VERSION, type ResultJobData } from "./jobs.js";
 import { BULLMQ_PREFIX, checkName } from "./names.js";
 import { WorkerStatsRecorder } from "./stats.js";
@@ -62,6 +62,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Run
     let q = resultQueues.get(queue);
     if (q === undefined) {
       q = new Queue(queue, { connection: redis, prefix: BULLMQ_PREFIX });
+      routeErrors(q, `results queue ${queue}`, options.log);
       resultQueues.set(queue, q);
     }
     return q;
@@ -72,7 +73,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Run
     let outcome: { docs: number; deadLetters: number } | "failed" = "failed";
     try {
       const data = parseWorkJob(job.data);
-      const { task, settings } = taskOf(data.task, data.settings);
+      const { task, settings } = await taskOf(data.task, data.settings);
       const parsed: Document[] = [];
       const rejected: DeadLetter[] = [];
       for (const line of data.docs) {
@@ -116,9 +117,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Run
     stalledInterval: options.stalledIntervalMs,
     maxStalledCount: options.maxStalledCount,
   });
-  worker.on("error", (error) => {
-    if (!isConnectionError(error)) options.log(`worker ${name}: ${error.message}`);
-  });
+  routeErrors(worker, `worker ${name}`, options.log);
   worker.on("failed", (job, error) => {
     if (job === undefined) return;
     const tries = job.opts.attempts ?? 1;
@@ -140,11 +139,11 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Run
 }
 
 /** The job's task and settings; bad ones are the job's fault, so the job fails without retries. */
-function taskOf(taskName: string, rawSettings: unknown) {
+async function taskOf(taskName: string, rawSettings: unknown) {
   try {
     const task = getTask(taskName);
     const settings = parseSettings(rawSettings);
-    task.checkSettings(settings);
+    await task.checkSettings(settings);
     return { task, settings };
   } catch (error) {
     if (isGlinerError(error)) throw new UnrecoverableError(`job settings rejected: ${error.message}`);

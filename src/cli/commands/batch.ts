@@ -21,7 +21,7 @@ interface BatchFlags extends ModelFlags {
   output?: string;
   deadLetters?: string;
   labels?: string[];
-  threshold: number;
+  threshold?: number;
   nested?: boolean;
   multiLabel?: boolean;
   batchSize: number;
@@ -35,6 +35,17 @@ interface BatchFlags extends ModelFlags {
   maxPending: number;
   connectTimeout: number;
   progress?: boolean;
+  // task settings (see src/batch/settings.ts)
+  prompt?: string;
+  relations?: string;
+  entityLabels?: string[];
+  entityThreshold?: number;
+  relationThreshold?: number;
+  question?: string;
+  topK?: number;
+  classes?: string[];
+  instruction?: string;
+  polarities?: string[];
 }
 
 interface StatusFlags {
@@ -48,13 +59,23 @@ export function registerBatchCommand(program: Command): void {
       .description("resumable corpus extraction: JSONL in → one result line per document out (local, or distributed with --queue)"),
   )
     .option("--task <name>", `what to extract: ${Object.keys(TASKS).join(", ")}`, "ner")
-    .option("-i, --input <path>", "JSONL documents, one object per line: {\"id\"?, \"text\", \"labels\"?}")
+    .option("-i, --input <path>", "JSONL documents, one object per line: {\"id\"?, \"text\", ...task fields}")
     .option("-o, --output <path>", "results JSONL; rerunning the same command resumes it")
     .option("--dead-letters <path>", "rejected lines with their reasons (default: <output>.dead-letters.jsonl)")
-    .option("-l, --labels <list>", "labels for documents that carry none, e.g. person,organization", parseList)
-    .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, 0.5)
+    .option("-l, --labels <list>", "ner/extract: labels for documents that carry none, e.g. person,organization", parseList)
+    .option("-t, --threshold <p>", "keep spans with probability above this (default: the task's, 0.5 for most)", parseNumber)
     .option("--nested", "allow nested entities (flat by default)")
-    .option("--multi-label", "allow several labels on the same span")
+    .option("--multi-label", "allow several labels on the same span (classify: every class found)")
+    .option("--prompt <text>", "relations/qa/summarize/classify/sentiment/keyphrases: the task prompt or template")
+    .option("-r, --relations <list|json>", 'relations: names "founder,CEO of" or a JSON array of {relation, pairsFilter?, distanceThreshold?}')
+    .option("-e, --entity-labels <list>", "relations: entity types of the NER step", parseList)
+    .option("--entity-threshold <p>", "relations: NER threshold", parseNumber)
+    .option("--relation-threshold <p>", "relations: relation threshold", parseNumber)
+    .option("-q, --question <text>", "qa: the question for documents without a \"question\"")
+    .option("-k, --top-k <n>", "qa/keyphrases: at most this many per document", parseInteger)
+    .option("-c, --classes <list>", "classify: classes for documents without \"classes\"", parseList)
+    .option("--instruction <text>", "extract: the instruction for documents without one")
+    .option("--polarities <list>", "sentiment: polarities to look for", parseList)
     .option("-b, --batch-size <n>", "texts per model call", parseInteger, 8)
     .option("--truncation <mode>", "long texts: window, truncate or error", "window")
     .option("--chunk-size <n>", "documents per durable write (and per queue job)", parseInteger, 64)
@@ -96,15 +117,26 @@ async function runBatch(flags: BatchFlags): Promise<void> {
   if (flags.output === undefined) throw new InvalidInputError("output", "batch needs --output <results.jsonl>.");
   if (flags.chunkSize < 1) throw new InvalidInputError("chunkSize", `--chunk-size must be at least 1; got ${flags.chunkSize}.`);
   const task = getTask(flags.task);
-  const settings: BatchSettings = parseSettings({
-    ...(flags.labels === undefined ? {} : { labels: flags.labels }),
-    threshold: flags.threshold,
-    flatNer: flags.nested !== true,
-    multiLabel: flags.multiLabel === true,
-    batchSize: flags.batchSize,
-    truncation: flags.truncation,
-  });
-  task.checkSettings(settings);
+  const settings: BatchSettings = parseSettings(
+    definedOnly({
+      flatNer: flags.nested !== true,
+      multiLabel: flags.multiLabel === true,
+      batchSize: flags.batchSize,
+      truncation: flags.truncation,
+      threshold: flags.threshold,
+      labels: flags.labels,
+      prompt: flags.prompt,
+      relations: flags.relations === undefined ? undefined : parseRelations(flags.relations),
+      entityLabels: flags.entityLabels,
+      entityThreshold: flags.entityThreshold,
+      relationThreshold: flags.relationThreshold,
+      question: flags.question,
+      topK: flags.topK,
+      classes: flags.classes,
+      instruction: flags.instruction,
+      polarities: flags.polarities,
+    }),
+  );
   const progress = flags.progress !== false && process.stderr.isTTY === true;
   const common = { task, settings, input: flags.input, output: flags.output, chunkSize: flags.chunkSize, progress };
   const paths = flags.deadLetters === undefined ? {} : { deadLetters: flags.deadLetters };
@@ -133,6 +165,20 @@ async function runBatch(flags: BatchFlags): Promise<void> {
     });
   }
   process.stderr.write(`${describeSummary(summary)}\n`);
+}
+
+function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+/** `--relations`: comma-separated names, or a JSON array of names and {relation, pairsFilter?, distanceThreshold?}. */
+function parseRelations(value: string): unknown {
+  if (!value.trim().startsWith("[")) return parseList(value);
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new InvalidInputError("relations", `--relations is not valid JSON: ${value.slice(0, 60)}`);
+  }
 }
 
 function describeSummary(s: BatchSummary): string {

@@ -1,0 +1,87 @@
+/**
+ * A run's settings: the flags of `gliner-ts batch` as JSON, because they travel with every queued job and are
+ * checked again by each worker. Fields a task does not use are ignored by it; per-record fields (a record's own
+ * `labels`, `question`, `classes`, ...) override the matching setting for that document.
+ */
+import { InvalidInputError } from "../errors.js";
+import type { RelationSpec } from "../tasks/types.js";
+import type { Truncation } from "../types.js";
+import { checkOneOf, checkPositiveInteger, checkThreshold } from "../validate.js";
+import { type JsonObject, kindOf } from "./documents.js";
+
+export interface BatchSettings {
+  /** Probability threshold; absent means the task's own default (0.5 for most, 0.25 for summarize). */
+  readonly threshold?: number;
+  /** No overlapping spans (default true). */
+  readonly flatNer: boolean;
+  readonly multiLabel: boolean;
+  /** Texts per model call. */
+  readonly batchSize: number;
+  readonly truncation: Truncation;
+  /** ner: labels; extract: span labels (default ["match"]). */
+  readonly labels?: readonly string[];
+  /** relations, qa, summarize, sentiment, keyphrases: the task prompt or template. */
+  readonly prompt?: string;
+  readonly relations?: readonly (string | RelationSpec)[];
+  readonly entityLabels?: readonly string[];
+  readonly entityThreshold?: number;
+  readonly relationThreshold?: number;
+  readonly question?: string;
+  readonly topK?: number;
+  readonly classes?: readonly string[];
+  readonly instruction?: string;
+  readonly polarities?: readonly string[];
+}
+
+export const DEFAULT_SETTINGS: BatchSettings = { flatNer: true, multiLabel: false, batchSize: 8, truncation: "window" };
+
+/** Settings from flags or a job payload, checked field by field; throws {@link InvalidInputError}. */
+export function parseSettings(value: unknown): BatchSettings {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InvalidInputError("settings", `batch settings must be an object; got ${kindOf(value)}.`);
+  }
+  const v = value as JsonObject;
+  const flag = (name: string): boolean => {
+    if (typeof v[name] !== "boolean") throw new InvalidInputError(name, `${name} must be true or false; got ${kindOf(v[name])}.`);
+    return v[name] as boolean;
+  };
+  const optional = <T>(name: string, check: (x: unknown, name: string) => T): { [key: string]: T } =>
+    v[name] === undefined ? {} : { [name]: check(v[name], name) };
+  return {
+    flatNer: flag("flatNer"),
+    multiLabel: flag("multiLabel"),
+    batchSize: checkPositiveInteger(v["batchSize"], "batchSize"),
+    truncation: checkOneOf(v["truncation"], ["window", "truncate", "error"], "truncation"),
+    ...optional("threshold", checkThreshold),
+    ...optional("entityThreshold", checkThreshold),
+    ...optional("relationThreshold", checkThreshold),
+    ...optional("topK", checkPositiveInteger),
+    ...optional("labels", stringList),
+    ...optional("entityLabels", stringList),
+    ...optional("classes", stringList),
+    ...optional("polarities", stringList),
+    ...optional("prompt", string),
+    ...optional("question", string),
+    ...optional("instruction", string),
+    ...optional("relations", relationList),
+  };
+}
+
+function string(value: unknown, name: string): string {
+  if (typeof value !== "string") throw new InvalidInputError(name, `${name} must be a string; got ${kindOf(value)}.`);
+  return value;
+}
+
+function stringList(value: unknown, name: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((x) => typeof x === "string" && x.trim() !== "")) {
+    throw new InvalidInputError(name, `${name} must be a non-empty list of non-empty strings, e.g. person,organization; got ${kindOf(value)}.`);
+  }
+  return value as string[];
+}
+
+/** The shape only; the relations task checks the rest (pair filters, distances) with its own messages. */
+function relationList(value: unknown, name: string): (string | RelationSpec)[] {
+  const ok = Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === "string" || (typeof x === "object" && x !== null && !Array.isArray(x)));
+  if (!ok) throw new InvalidInputError(name, `${name} must be a non-empty list of relation names or {relation, pairsFilter?, distanceThreshold?} objects.`);
+  return value as (string | RelationSpec)[];
+}

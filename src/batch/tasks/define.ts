@@ -1,0 +1,60 @@
+/**
+ * What a batch task is: a JSONL record → one request, and a batch of requests → one result line's fields per
+ * document. {@link defineTask} types a task end to end and derives its settings check.
+ */
+import { isGlinerError } from "../../errors.js";
+import type { GLiNER } from "../../gliner.js";
+import type { JsonObject } from "../documents.js";
+import type { BatchSettings } from "../settings.js";
+
+/** The fields a result line carries besides `id`, e.g. `{ entities: [...] }`. */
+export type ResultFields = Record<string, unknown>;
+
+export interface BatchTask {
+  readonly name: string;
+  /** One line for `--help`: the record's fields and the result's. */
+  readonly description: string;
+  /** Throws an {@link InvalidInputError} when the settings cannot work (before any document runs). */
+  checkSettings(settings: BatchSettings): Promise<void>;
+  /** Validates one record; throws a RecordError that names the field and the fix. */
+  prepare(record: JsonObject, line: number, settings: BatchSettings): unknown;
+  /** Runs prepared requests; `results[i]` answers `requests[i]`. Per-document faults are typed GlinerErrors. */
+  run(model: GLiNER, requests: readonly unknown[], settings: BatchSettings): Promise<ResultFields[]>;
+}
+
+export interface TaskSpec<Request> {
+  readonly name: string;
+  readonly description: string;
+  prepare(record: JsonObject, line: number, settings: BatchSettings): Request;
+  run(model: GLiNER, requests: readonly Request[], settings: BatchSettings): Promise<ResultFields[]>;
+  /**
+   * Checks without a model. Default: run zero requests against a model that must not be called, which makes the
+   * task helpers check their options (they do before touching a text); tasks that group requests need their own.
+   */
+  checkSettings?(settings: BatchSettings): void;
+}
+
+/** Types a task's request end to end; the registry only sees `unknown` requests made by the same task. */
+export function defineTask<Request>(spec: TaskSpec<Request>): BatchTask {
+  return {
+    name: spec.name,
+    description: spec.description,
+    prepare: spec.prepare,
+    run: (model, requests, settings) => spec.run(model, requests as readonly Request[], settings),
+    async checkSettings(settings) {
+      if (spec.checkSettings !== undefined) return spec.checkSettings(settings);
+      // The task helpers check their options before touching a text, so zero texts check the settings alone.
+      try {
+        await spec.run(UNCALLABLE_MODEL, [], settings);
+      } catch (error) {
+        if (isGlinerError(error)) throw error;
+      }
+    },
+  };
+}
+
+const UNCALLABLE_MODEL = new Proxy({} as GLiNER, {
+  get: () => {
+    throw new Error("settings check touched the model");
+  },
+});
