@@ -5,12 +5,12 @@
 import { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
 import { type LoadedModel, loadModel } from "./model/load.js";
 import { resolveBackend, type WebBackend, type WebRuntimeOptions, webRuntime, withModelBytes } from "./runtime/web.js";
-import type { ModelBytes } from "./web/model-files.js";
+import type { ModelBytes } from "./web/sources.js";
 
 export * from "./index.js";
 export { resolveBackend, webRuntime, withModelBytes } from "./runtime/web.js";
 export type { WebBackend, WebDevice, WebRuntime, WebRuntimeOptions } from "./runtime/web.js";
-export type { ModelBytes } from "./web/model-files.js";
+export type { ModelBytes } from "./web/sources.js";
 
 export interface WebLoadOptions extends GlinerLoadOptions, WebRuntimeOptions {}
 

@@ -10,7 +10,7 @@
 import { InvalidInputError, ModelLoadError } from "../errors.js";
 import type { DownloadProgress } from "../runtime/runtime.js";
 import type { Entity, PredictOptions, TextPrediction } from "../types.js";
-import { isUrlSource, type ModelBytes } from "./model-files.js";
+import { isUrlSource, type ModelBytes } from "./sources.js";
 import {
   deserializeError,
   type ModelInfo,
@@ -24,7 +24,7 @@ import {
 } from "./protocol.js";
 
 export type { ModelInfo, TaskMethod, WorkerLoadOptions, WorkerPredictOptions } from "./protocol.js";
-export type { ModelBytes } from "./model-files.js";
+export type { ModelBytes } from "./sources.js";
 export type { DownloadProgress } from "../runtime/runtime.js";
 export type { Entity, PredictOptions, TextPrediction, TruncationInfo } from "../types.js";
 // Errors from the worker are rebuilt as these classes, so the page can check them without loading the model code.

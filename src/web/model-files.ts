@@ -13,22 +13,16 @@ import {
   resolveHubSettings,
 } from "../model/hub.js";
 import type { DownloadProgress, ModelFiles, OpenOptions } from "../runtime/runtime.js";
+import type { ModelBytes } from "./sources.js";
 
-/** A model's files in memory, by their path in the model folder: `{ "gliner_config.json": "...", "onnx/model.onnx": bytes }`. */
-export type ModelBytes = Readonly<Record<string, Uint8Array | ArrayBuffer | string>>;
+export { isUrlSource } from "./sources.js";
+
+export type { ModelBytes } from "./sources.js";
 
 export interface FetchSettings {
   /** Cache API cache that keeps hub downloads; false: no caching. */
   cacheName: string | false;
   fetch: typeof fetch;
-}
-
-/** `http(s):`, `blob:` or any other scheme: an absolute URL. */
-const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
-
-/** True when `source` names a URL folder rather than a hub repo id: absolute, or starting with `/`, `./`, `../`. */
-export function isUrlSource(source: string): boolean {
-  return ABSOLUTE_URL.test(source) || /^\.{0,2}\//.test(source);
 }
 
 /** Resolves a URL folder against the document (or the worker script when there is none) and ends it with `/`. */

@@ -16,7 +16,7 @@ import type { ModelConfig } from "../model/config.js";
 import type { WebBackend, WebRuntimeOptions } from "../runtime/web.js";
 import type { DownloadProgress } from "../runtime/runtime.js";
 import type { PredictOptions, TextPrediction } from "../types.js";
-import type { ModelBytes } from "./model-files.js";
+import type { ModelBytes } from "./sources.js";
 
 type WebGLiNER = import("../web.js").GLiNER;
 
