@@ -63,7 +63,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export type RunState = "running" | "done" | "failed";
+/** `interrupted`: recorded as running, but no process holds its collector lock (it was killed); rerun it. */
+export type RunState = "running" | "done" | "failed" | "interrupted";
 
 export interface RunRecord {
   readonly run: string;
@@ -127,7 +128,7 @@ export class RunRecorder {
     await this.redis.hset(keys.run(this.queue, this.run), "lines", lines);
   }
 
-  async finish(state: Exclude<RunState, "running">, failureReason?: string): Promise<void> {
+  async finish(state: "done" | "failed", failureReason?: string): Promise<void> {
     const key = keys.run(this.queue, this.run);
     await this.redis.hset(key, { state, updatedAt: Date.now(), ...(failureReason === undefined ? {} : { failureReason }) });
     await this.redis.expire(key, KEEP_FINISHED_SECONDS);
@@ -152,7 +153,7 @@ export async function readRunRecords(redis: Redis, queue: string): Promise<RunRe
       output: h["output"] ?? "?",
       host: h["host"] ?? "?",
       pid: num("pid") ?? 0,
-      state: (h["state"] ?? "running") as RunState,
+      state: await stateOf(redis, queue, run, h["state"]),
       startedAt: num("startedAt") ?? 0,
       updatedAt: num("updatedAt") ?? 0,
       ...(h["lines"] === undefined ? {} : { lines: Number(h["lines"]) }),
@@ -163,6 +164,15 @@ export async function readRunRecords(redis: Redis, queue: string): Promise<RunRe
     });
   }
   return records;
+}
+
+async function stateOf(redis: Redis, queue: string, run: string, recorded: string | undefined): Promise<RunState> {
+  const state = (recorded ?? "running") as RunState;
+  if (state !== "running") return state;
+  const holder = await redis.get(keys.collector(queue, run));
+  if (holder === null) return "interrupted";
+  const [host, pid] = holder.split(" ");
+  return host === hostname() && !isAlive(Number(pid)) ? "interrupted" : "running";
 }
 
 export async function readDeadLetters(redis: Redis, queue: string, run: string, limit: number): Promise<{ count: number; sample: DeadLetter[] }> {

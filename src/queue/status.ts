@@ -85,6 +85,7 @@ export function formatStatus(s: QueueStatus): string {
     out.push(`  ${r.run}  ${r.task}  ${r.state}  ${done}${share}: ${r.results} results, ${r.deadLetters} dead letters, ${r.docsPerSecond.toFixed(1)} docs/s${eta}`);
     out.push(`    input ${r.input} → output ${r.output} (collected by ${r.host} pid ${r.pid})`);
     if (r.failureReason !== undefined) out.push(`    stopped: ${r.failureReason}`);
+    if (r.state === "interrupted") out.push("    its batch process is gone (killed?); run the same batch command again to resume it");
     for (const d of r.deadLetterSample) out.push(`    dead letter line ${d.line} ${d.code}: ${d.reason}`);
     if (r.deadLetterCount > r.deadLetterSample.length) out.push(`    … ${r.deadLetterCount - r.deadLetterSample.length} more dead letters in the run's dead-letter file`);
     for (const f of r.failedJobs) out.push(`    failed job ${f.id} (${f.documents} documents): ${f.reason}`);

@@ -184,6 +184,8 @@ describe("jobs that fail, jobs that vanish, a collector that dies", () => {
       await waitFor("some results on disk", async () => (await stat(output).catch(() => ({ size: 0 }))).size > 3000, 120_000);
       first.child.kill("SIGKILL");
       assert.equal((await first.exited).signal, "SIGKILL", first.stderr());
+      const interrupted = await readQueueStatus({ url: redis.url, queueName });
+      assert.equal(interrupted.runs[0]?.state, "interrupted", "status tells a killed run from a running one");
       const summary = await runDistributedBatch(batchOptions(queueName, input, output));
       assert.ok(summary.skipped > 0, "the rerun kept what the first run wrote");
       assertExactlyOnce(output, corpus.ids);
