@@ -48,6 +48,11 @@ test("2,000 documents over 3 workers, one SIGKILLed mid-job: exactly once, equal
   const input = join(dir, "docs.jsonl");
   await writeFile(input, corpus.text);
 
+  // Workers load while this process computes the local mode's output for comparison.
+  const queueFlags = ["--queue", redis.url, "--queue-name", queueName];
+  for (const name of ["w1", "w2", "w3"]) {
+    workers.push(startCli(["worker", ...queueFlags, "-m", SPAN_MODEL, "--name", name, "--lock-duration", "4000", "--stalled-interval", "1000"]));
+  }
   const localOutput = join(dir, "local.jsonl");
   const model = await GLiNER.fromPretrained(SPAN_MODEL);
   try {
@@ -57,10 +62,6 @@ test("2,000 documents over 3 workers, one SIGKILLed mid-job: exactly once, equal
   }
 
   mark("local reference done");
-  const queueFlags = ["--queue", redis.url, "--queue-name", queueName];
-  for (const name of ["w1", "w2", "w3"]) {
-    workers.push(startCli(["worker", ...queueFlags, "-m", SPAN_MODEL, "--name", name, "--lock-duration", "4000", "--stalled-interval", "1000"]));
-  }
   await waitFor("3 workers ready", () => workers.every((w) => /ready: queue/.test(w.stderr())), 180_000);
 
   mark("workers ready");
