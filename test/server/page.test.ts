@@ -118,6 +118,51 @@ describe("web page in Chromium", { skip: executablePath === undefined }, () => {
     await page.click('.tabs button[data-view="visual"]');
   });
 
+  /** Picks a task, sets the threshold, runs it, and waits for the answer. */
+  async function runTask(task: string, threshold: number): Promise<void> {
+    await page.click(`#tasks button[data-task=${task}]`);
+    await page.$eval("#threshold", (input, value) => {
+      (input as HTMLInputElement).value = String(value);
+      input.dispatchEvent(new Event("input"));
+    }, threshold);
+    await page.click("#run");
+    await page.waitForSelector(".status.ok");
+  }
+
+  test("relations: one arrow per relation, from the highlighted source to the highlighted target", async () => {
+    await runTask("relations", 0.3);
+    const text = await page.inputValue("#text");
+    const chips = (name: string) => page.$$eval(`.chips[data-name=${name}] .chip`, (cs) => cs.map((c) => (c.firstChild?.textContent ?? "").trim()));
+    const expected = await model.extractRelations(text, {
+      relations: await chips("relations"),
+      entityLabels: await chips("entityLabels"),
+      entityThreshold: 0.3,
+      relationThreshold: 0.3,
+    });
+    assert.ok(expected.length > 0, "the fixture model links some relations at 0.3");
+    const arrows = await page.$$eval(".arrow", (gs) => gs.map((g) => ({ index: (g as SVGElement).dataset.index, label: g.querySelector("text")?.textContent })));
+    assert.deepEqual(arrows, expected.map((r, i) => ({ index: String(i), label: r.relation })));
+    for (const r of expected) {
+      for (const end of [r.source, r.target]) assert.ok(await page.$(`#doc mark[data-key="${end.start}:${end.end}"]`), `${end.text} is highlighted`);
+    }
+    assert.equal(await page.$$eval("#details li", (rows) => rows.length), expected.length);
+    await page.hover("#details li:first-child");
+    assert.equal(await page.$eval('.arrow[data-index="0"]', (g) => g.classList.contains("active")), true, "hovering a row picks out its arrow");
+    await page.screenshot({ path: join(OUTPUT, "server-page-relations.png"), fullPage: true });
+  });
+
+  test("question answering: the answers are highlighted in the text and listed", async () => {
+    await runTask("qa", 0.3);
+    const text = await page.inputValue("#text");
+    const question = await page.inputValue("input[name=question]");
+    const expected = await model.answer(question, text, { threshold: 0.3 });
+    assert.ok(expected.length > 0);
+    const keys = await page.$$eval("#doc mark.span", (ms) => ms.map((m) => (m as HTMLElement).dataset.key));
+    assert.deepEqual(new Set(keys), new Set(expected.map((a) => `${a.start}:${a.end}`)));
+    assert.deepEqual(await page.$$eval("#details li .main", (ms) => ms.map((m) => m.textContent)), expected.map((a) => a.text));
+    await page.click("#tasks button[data-task=ner]");
+  });
+
   test("a bad request shows the server's message instead of a result", async () => {
     await page.$$eval(".chips[data-name=labels] .chip-remove", (buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
     await page.click("#run");

@@ -42,9 +42,9 @@ function selectTask(id) {
   const box = $("task-fields");
   box.replaceChildren();
   state.fields = {};
-  const labelled = [];
+  // Colours first, so the chips and the highlights of a label agree.
+  state.colours = colourMap((task.chips ?? []).filter((c) => c.coloured).flatMap((c) => c.values));
   for (const spec of task.chips ?? []) {
-    if (spec.coloured) labelled.push(...spec.values);
     const field = fieldBlock(spec.title);
     const chips = chipInput({ ...spec, colourOf: spec.coloured ? (v) => state.colours.get(v) : undefined });
     field.append(chips.element);
@@ -77,7 +77,6 @@ function selectTask(id) {
     }
     box.append(row);
   }
-  state.colours = colourMap(labelled);
   setThreshold(task.threshold ?? 0.5);
   clearResult();
 }
@@ -140,7 +139,10 @@ function show() {
   const view = TASKS[task].view(response, state.colours);
   state.last.view = view;
   renderSpans($("doc"), text, view.spans, state.colours);
+  $("doc").classList.toggle("compact", Boolean(TASKS[task].compact));
   $("doc-wrap").classList.toggle("with-arrows", Boolean(view.relations?.length));
+  // Many arrows: their names show on hover only, or they would cover each other.
+  $("doc-wrap").classList.toggle("many-arrows", (view.relations?.length ?? 0) > 6);
   renderLegend($("legend"), view.spans, state.colours);
   $("details").replaceChildren(...(view.details ? [view.details] : []));
   renderJson($("view-json"), response);
@@ -150,6 +152,21 @@ function show() {
 function redrawArrows() {
   const relations = state.last?.view?.relations ?? [];
   drawArrows($("arrows"), $("doc-wrap"), relations);
+  if (state.activeRelation !== undefined) {
+    document.querySelector(`.arrow[data-index="${state.activeRelation}"]`)?.classList.add("active");
+  }
+}
+
+/** Emphasises one relation's arrow and its two spans (hovering its row in the list). */
+function highlightRelation(row) {
+  document.querySelectorAll(".arrow.active, mark.span.active").forEach((n) => n.classList.remove("active"));
+  $("doc-wrap").classList.toggle("focus", row !== null);
+  state.activeRelation = row?.dataset.index;
+  if (!row) return;
+  const relation = state.last?.view?.relations?.[Number(row.dataset.index)];
+  if (!relation) return;
+  document.querySelector(`.arrow[data-index="${row.dataset.index}"]`)?.classList.add("active");
+  for (const end of [relation.source, relation.target]) document.querySelector(`mark[data-key="${end.start}:${end.end}"]`)?.classList.add("active");
 }
 
 function selectView(view) {
@@ -176,6 +193,8 @@ async function init() {
   document.querySelectorAll(".switch button").forEach((b) => b.addEventListener("click", () => selectEngine(b.dataset.engine)));
   window.addEventListener("resize", () => requestAnimationFrame(redrawArrows));
   installTooltip($("doc"), $("tooltip"));
+  $("details").addEventListener("mouseover", (e) => highlightRelation(e.target instanceof Element ? e.target.closest("li[data-index]") : null));
+  $("details").addEventListener("mouseleave", () => highlightRelation(null));
 
   buildTaskNav(undefined);
   selectTask("ner");

@@ -109,7 +109,10 @@ export function drawArrows(svg, wrap, relations) {
   svg.setAttribute("height", String(wrap.scrollHeight));
   const ns = "http://www.w3.org/2000/svg";
   const defs = document.createElementNS(ns, "defs");
-  defs.innerHTML = '<marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker>';
+  const marker = (id, colour) =>
+    `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`;
+  // Two heads: a marker does not inherit the colour of the path that uses it.
+  defs.innerHTML = marker("arrowhead", "#64748b") + marker("arrowhead-active", "#4f46e5");
   svg.append(defs);
   relations.forEach((relation, index) => {
     const from = wrap.querySelector(`mark[data-key="${relation.source.start}:${relation.source.end}"]`);

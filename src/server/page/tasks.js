@@ -12,14 +12,15 @@ const el = (tag, className, text) => {
 
 function scoredList(items) {
   const list = el("ol", "result-list");
-  for (const { main, aside, score, colour } of items) {
+  items.forEach(({ main, aside, score, colour }, index) => {
     const li = el("li");
+    li.dataset.index = String(index);
     if (colour) li.style.setProperty("--c", colour);
     li.append(el("span", "main", main));
     if (aside) li.append(el("span", "aside", aside));
     li.append(el("span", "score", formatScore(score)));
     list.append(li);
-  }
+  });
   return list;
 }
 
@@ -58,6 +59,7 @@ export const TASKS = {
   },
   qa: {
     title: "Question answering",
+    compact: true,
     inputs: [{ name: "question", title: "Question", placeholder: "Ask a question about the text", value: "Who is the CEO of Apple?" }],
     request: (text, threshold, f) => ({ text, question: f.question, threshold }),
     view: (r) => ({
@@ -68,11 +70,12 @@ export const TASKS = {
   },
   summarize: {
     title: "Summary",
+    compact: true,
     threshold: 0.25,
     request: (text, threshold) => ({ text, threshold }),
     view: (r) => {
       const box = el("blockquote", "summary", r.summary || "—");
-      return { spans: r.spans.map((s) => ({ ...s, label: "summary" })), count: `${r.spans.length} sentences`, details: r.spans.length === 0 ? empty("summary spans") : box };
+      return { spans: r.spans.map((s) => ({ ...s, label: "summary" })), count: `${r.spans.length} spans`, details: r.spans.length === 0 ? empty("summary spans") : box };
     },
   },
   classify: {
@@ -110,6 +113,7 @@ export const TASKS = {
   },
   keyphrases: {
     title: "Key phrases",
+    compact: true,
     request: (text, threshold) => ({ text, threshold }),
     view: (r) => ({
       spans: r.keyphrases.flatMap((k) => k.mentions.map((m) => ({ ...m, label: "key phrase" }))),
