@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: gliner-ts against GLiNER.js (npm `gliner`) on the same ONNX file and the same texts.
  *
- *   npm run bench -- [--model <dir>] [--texts 80] [--rounds 3] [--batch-size auto|<n>] [--peer-batch 8]
- *                    [--threads <n>] [--spinning] [--latency-texts 24] [--engines ours,glinerjs] [--out <file>]
+ *   npm run bench -- [--model <dir>] [--texts 40] [--rounds 3] [--batch-size auto|<n>] [--peer-batch 8]
+ *                    [--threads <n>] [--spinning] [--latency-texts 16] [--engines ours,glinerjs] [--out <file>]
+ *
+ * `--engines` lists variants: `ours` or `glinerjs`, optionally with `:<batch size>` and (ours) `:spin`,
+ * e.g. `ours,ours:1,ours:8:spin,glinerjs,glinerjs:1`. The first `ours*` and `glinerjs*` give the ratio.
  *
  * Each engine runs in its own child process (clean peak RSS), and the rounds alternate ours / GLiNER.js so
  * that both see the same machine load; medians over rounds are reported. Per round and engine:
@@ -40,7 +43,7 @@ interface Config {
 }
 
 interface EngineResult {
-  engine: "ours" | "glinerjs";
+  engine: string;
   seconds: number;
   runSeconds: number;
   runs: number;
@@ -110,8 +113,23 @@ async function glinerJsEngine(config: Config): Promise<Predict> {
   };
 }
 
-async function runChild(engine: "ours" | "glinerjs", config: Config): Promise<EngineResult> {
-  const predict = engine === "ours" ? await oursEngine(config) : await glinerJsEngine(config);
+/** `ours:8:spin` → the config for that variant. */
+function variant(spec: string, config: Config): { kind: "ours" | "glinerjs"; config: Config } {
+  const [kind, ...rest] = spec.split(":");
+  if (kind !== "ours" && kind !== "glinerjs") throw new Error(`unknown engine "${spec}"`);
+  const out = { ...config };
+  for (const part of rest) {
+    if (part === "spin") out.spinning = true;
+    else if (part === "nospin") out.spinning = false;
+    else if (kind === "ours") out.batchSize = part === "auto" ? "auto" : Number(part);
+    else out.peerBatch = Number(part);
+  }
+  return { kind, config: out };
+}
+
+async function runChild(engine: string, base: Config): Promise<EngineResult> {
+  const { kind, config } = variant(engine, base);
+  const predict = kind === "ours" ? await oursEngine(config) : await glinerJsEngine(config);
   await predict.batch(config.texts.slice(0, 4)); // warm-up: first runs allocate and tune
   runSeconds = 0;
   runs = 0;
@@ -183,20 +201,20 @@ async function main(): Promise<void> {
       child: { type: "string" },
       model: { type: "string" },
       "onnx-file": { type: "string", default: "onnx/model.onnx" },
-      texts: { type: "string", default: "80" },
+      texts: { type: "string", default: "40" },
       rounds: { type: "string", default: "3" },
       "batch-size": { type: "string", default: "auto" },
       "peer-batch": { type: "string", default: "8" },
       threads: { type: "string" },
       spinning: { type: "boolean", default: false },
-      "latency-texts": { type: "string", default: "24" },
+      "latency-texts": { type: "string", default: "16" },
       engines: { type: "string", default: "ours,glinerjs" },
       out: { type: "string", default: join(ROOT, "bench", "results", "throughput.json") },
     },
   });
   if (values.child !== undefined) {
     const config = JSON.parse(readFileSync(0, "utf8")) as Config;
-    console.log(`RESULT ${JSON.stringify(await runChild(values.child as "ours" | "glinerjs", config))}`);
+    console.log(`RESULT ${JSON.stringify(await runChild(values.child, config))}`);
     return;
   }
   const bench = join(ROOT, "..", "shared", "fixtures", "bench-xsmall");
@@ -214,7 +232,8 @@ async function main(): Promise<void> {
     threads: values.threads === undefined ? undefined : Number(values.threads),
     spinning: values.spinning,
   };
-  const engines = values.engines.split(",") as ("ours" | "glinerjs")[];
+  const engines = values.engines.split(",");
+  for (const engine of engines) variant(engine, config); // fail early on a typo
   const load = { start: loadavg(), end: [] as number[] };
   const results: EngineResult[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -233,8 +252,8 @@ async function main(): Promise<void> {
   }
   load.end = loadavg();
   const summary = Object.fromEntries(engines.map((e) => [e, summarize(results.filter((r) => r.engine === e), words, texts.length)]));
-  const ours = summary["ours"];
-  const peer = summary["glinerjs"];
+  const ours = summary[engines.find((e) => e.startsWith("ours")) ?? ""];
+  const peer = summary[engines.find((e) => e.startsWith("glinerjs")) ?? ""];
   const report = {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
     date: new Date().toISOString(),

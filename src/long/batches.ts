@@ -5,34 +5,42 @@
  * order of sums in padded kernels): the same spans and labels as batches in input order.
  *
  * `batchSize: "auto"` sizes each batch by sub-tokens instead of passes: short passes go many to a batch (the
- * fixed cost of a session run is shared), long ones few (a CPU is already busy with one long sequence and
- * bigger batches only cost memory). The constants come from bench/throughput.ts (docs/performance.md).
+ * fixed cost of a session run, ~1,000 graph nodes, is shared), long ones alone (on a CPU one long sequence
+ * already keeps every core busy: measured per-row time is flat in the batch size), and a batch is closed
+ * before its padding exceeds a bound. The constants come from measurements (docs/performance.md).
  */
 
 export type BatchSize = number | "auto";
 
 /** Padded sub-tokens per batch aimed at by `batchSize: "auto"`. */
-export const AUTO_BATCH_TOKENS = 4096;
+export const AUTO_BATCH_TOKENS = 1024;
 /** Most passes in one batch with `batchSize: "auto"`. */
-export const AUTO_BATCH_MAX_ROWS = 32;
+export const AUTO_BATCH_MAX_ROWS = 16;
+/** Padding allowed in an automatic batch, as a share of its real sub-tokens. */
+export const AUTO_BATCH_MAX_PADDING = 0.15;
 
 /** Indices into `lengths`, grouped into batches, shortest passes first. */
 export function planBatches(lengths: readonly number[], batchSize: BatchSize): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => (lengths[a] as number) - (lengths[b] as number) || a - b);
   const batches: number[][] = [];
   let current: number[] = [];
+  let real = 0;
   for (const index of order) {
     // Ascending order: the pass being added is the longest, so it sets the padded length of the batch.
+    const length = lengths[index] as number;
     const rows = current.length + 1;
+    const padded = rows * length;
     const full =
       batchSize === "auto"
-        ? rows > AUTO_BATCH_MAX_ROWS || rows * (lengths[index] as number) > AUTO_BATCH_TOKENS
+        ? rows > AUTO_BATCH_MAX_ROWS || padded > AUTO_BATCH_TOKENS || padded > (real + length) * (1 + AUTO_BATCH_MAX_PADDING)
         : rows > batchSize;
     if (full && current.length > 0) {
       batches.push(current);
       current = [];
+      real = 0;
     }
     current.push(index);
+    real += length;
   }
   if (current.length > 0) batches.push(current);
   return batches;

@@ -1,7 +1,7 @@
 /** Length-bucketed batches, hand-computed. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AUTO_BATCH_MAX_ROWS, AUTO_BATCH_TOKENS, planBatches } from "../../src/long/batches.js";
+import { AUTO_BATCH_MAX_PADDING, AUTO_BATCH_MAX_ROWS, AUTO_BATCH_TOKENS, planBatches } from "../../src/long/batches.js";
 
 test("fixed size: passes sorted by length, then cut; ties keep input order", () => {
   assert.deepEqual(planBatches([50, 10, 30, 20, 40], 2), [[1, 3], [2, 4], [0]]);
@@ -25,8 +25,18 @@ test("auto: rows × longest pass stay within the token target, up to the row cap
   assert.deepEqual(planBatches(long, "auto"), [[0, 1], [2]]);
   // A pass longer than the target still runs, alone.
   assert.deepEqual(planBatches([AUTO_BATCH_TOKENS * 2, 10], "auto"), [[1], [0]]);
-  for (const batch of planBatches([...short, 300, 900, 2000, 64, 512], "auto")) {
-    const lengths = batch.map((i) => [...short, 300, 900, 2000, 64, 512][i] as number);
-    assert.ok(batch.length === 1 || batch.length * Math.max(...lengths) <= AUTO_BATCH_TOKENS);
+  const mixed = [...short, 300, 900, 2000, 64, 512, 21, 22, 25, 30, 33];
+  for (const batch of planBatches(mixed, "auto")) {
+    const lengths = batch.map((i) => mixed[i] as number);
+    const padded = batch.length * Math.max(...lengths);
+    const real = lengths.reduce((a, b) => a + b, 0);
+    assert.ok(batch.length === 1 || (padded <= AUTO_BATCH_TOKENS && padded <= real * (1 + AUTO_BATCH_MAX_PADDING)), `batch ${lengths.join(",")}`);
   }
+});
+
+test("auto: a batch closes before its padding passes the bound", () => {
+  // 10, 10, 10 then 20: 4 × 20 = 80 padded for 50 real tokens, over 15%: 20 starts a new batch.
+  assert.deepEqual(planBatches([10, 10, 10, 20, 20], "auto"), [[0, 1, 2], [3, 4]]);
+  // 100, 105, 110: 3 × 110 = 330 for 315 real, within 15%.
+  assert.deepEqual(planBatches([110, 100, 105], "auto"), [[1, 2, 0]]);
 });
