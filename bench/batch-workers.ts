@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
     for (let round = 1; round <= Number(values.rounds); round++) {
       let t0 = performance.now();
-      await runLocalBatch({ model, task: getTask("ner"), settings, input, output: join(dir, `local-${round}.jsonl`), chunkSize: CHUNK, progress: false });
+      await runLocalBatch({ model, task: getTask("ner"), settings, input, output: join(dir, `local-${round}.jsonl`), chunkSize: CHUNK, progress: "off" });
       note("local", (performance.now() - t0) / 1000);
       for (const count of counts) {
         t0 = performance.now();
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
           input,
           output: join(dir, `queue-${count}-${round}.jsonl`),
           chunkSize: CHUNK,
-          progress: false,
+          progress: "off",
           attempts: 3,
           backoffMs: 1000,
           maxPending: 4096,

@@ -8,7 +8,7 @@ import { countInputLines, type DeadLetter, type Document } from "./documents.js"
 import { pendingWork, type ScanCounts } from "./input.js";
 import { openOutputs } from "./outputs.js";
 import { processChunk } from "./process.js";
-import { batchProgress } from "./progress.js";
+import { batchProgress, type ProgressMode } from "./progress.js";
 import type { BatchSettings, BatchTask } from "./tasks.js";
 
 export interface LocalBatchOptions {
@@ -22,8 +22,8 @@ export interface LocalBatchOptions {
   readonly deadLetters?: string;
   /** Documents per durable write (and per call into the task; the model batches inside it). */
   readonly chunkSize: number;
-  /** Show a progress bar on stderr. */
-  readonly progress: boolean;
+  /** Progress on stderr: a bar, a line every 30 s, or nothing. */
+  readonly progress: ProgressMode;
 }
 
 export interface BatchSummary {
@@ -48,11 +48,11 @@ export async function runLocalBatch(options: LocalBatchOptions): Promise<BatchSu
   const counts: ScanCounts = { lines: 0, skipped: 0 };
   let written = { results: 0, deadLetters: 0 };
   try {
-    const total = options.progress && options.input !== "-" ? await countInputLines(options.input) : undefined;
+    const total = options.progress !== "off" && options.input !== "-" ? await countInputLines(options.input) : undefined;
     const progress = batchProgress({
       ...(total === undefined ? {} : { total }),
       alreadyDone: outputs.done.results.size + outputs.done.deadLines.size,
-      enabled: options.progress,
+      mode: options.progress,
     });
     const documents: Document[] = [];
     const rejected: DeadLetter[] = [];

@@ -1,6 +1,7 @@
 /**
  * Progress of a batch on stderr: documents done out of the input's lines, with the rate and ETA measured on this
- * run's own work (documents skipped because an earlier run finished them do not inflate the rate).
+ * run's own work (documents skipped because an earlier run finished them do not inflate the rate). A bar on a
+ * terminal; a line every 30 s otherwise (logs of long runs), never a bar's control codes in a log file.
  */
 import { Presets, SingleBar } from "cli-progress";
 
@@ -10,16 +11,20 @@ export interface BatchProgress {
   stop(): void;
 }
 
+/** `bar`: redrawn on a terminal; `log`: a line every 30 s; `off`: nothing. */
+export type ProgressMode = "bar" | "log" | "off";
+
 export interface ProgressOptions {
   /** Non-blank input lines, when known. */
   readonly total?: number;
   /** Documents an earlier run already finished. */
   readonly alreadyDone: number;
-  readonly enabled: boolean;
+  readonly mode: ProgressMode;
 }
 
 export function batchProgress(options: ProgressOptions): BatchProgress {
-  if (!options.enabled) return { advance: () => {}, stop: () => {} };
+  if (options.mode === "off") return { advance: () => {}, stop: () => {} };
+  if (options.mode === "log") return logProgress(options);
   const known = options.total !== undefined;
   const bar = new SingleBar(
     {
@@ -44,6 +49,25 @@ export function batchProgress(options: ProgressOptions): BatchProgress {
       bar.increment(count, { rate: rate.toFixed(1), remaining: rate > 0 ? formatSeconds(left / rate) : "…" });
     },
     stop: () => bar.stop(),
+  };
+}
+
+function logProgress(options: ProgressOptions, everyMs = 30_000): BatchProgress {
+  const started = Date.now();
+  let done = 0;
+  const report = () => {
+    const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
+    const at = options.alreadyDone + done;
+    const total = options.total;
+    const share = total === undefined ? `${at} docs` : `${at}/${total} docs (${((100 * at) / Math.max(1, total)).toFixed(1)}%)`;
+    const eta = total === undefined || rate === 0 ? "" : `, ETA ${formatSeconds((total - at) / rate)}`;
+    process.stderr.write(`gliner-ts batch: ${share}, ${rate.toFixed(1)} docs/s${eta}\n`);
+  };
+  const timer = setInterval(report, everyMs);
+  timer.unref();
+  return {
+    advance: (count) => void (done += count),
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -12,7 +12,7 @@ import { countInputLines, type DeadLetter, type Document, type InputLine } from 
 import { pendingWork, type ScanCounts } from "../batch/input.js";
 import type { BatchSummary } from "../batch/local.js";
 import { openOutputs } from "../batch/outputs.js";
-import { batchProgress } from "../batch/progress.js";
+import { batchProgress, type ProgressMode } from "../batch/progress.js";
 import type { BatchSettings, BatchTask } from "../batch/tasks.js";
 import { InvalidInputError } from "../errors.js";
 import { startCollector } from "./collector.js";
@@ -35,7 +35,8 @@ export interface DistributedBatchOptions {
   readonly deadLetters?: string;
   /** Documents per job. */
   readonly chunkSize: number;
-  readonly progress: boolean;
+  /** Progress on stderr: a bar, a line every 30 s, or nothing. */
+  readonly progress: ProgressMode;
   /** Tries per job (BullMQ `attempts`), with exponential backoff from `backoffMs`. */
   readonly attempts: number;
   readonly backoffMs: number;
@@ -88,11 +89,11 @@ export async function runDistributedBatch(o: DistributedBatchOptions): Promise<B
     const workerHint = `gliner-ts worker --queue ${target.display} --queue-name ${queueName} --model <model>`;
     o.log(`run ${run} on queue "${queueName}" at ${target.display}; workers: ${workerHint}`);
 
-    const total = o.progress && o.input !== "-" ? await countInputLines(o.input) : undefined;
+    const total = o.progress !== "off" && o.input !== "-" ? await countInputLines(o.input) : undefined;
     const progress = batchProgress({
       ...(total === undefined ? {} : { total }),
       alreadyDone: outputs.done.results.size + outputs.done.deadLines.size,
-      enabled: o.progress,
+      mode: o.progress,
     });
     cleanup.unshift(async () => progress.stop());
     const written = { results: 0, deadLetters: 0 };

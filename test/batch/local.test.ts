@@ -30,7 +30,7 @@ describe("runLocalBatch", () => {
     const output = join(dir, "out.jsonl");
     await writeFile(input, corpus.text);
     const settings = { ...DEFAULT_SETTINGS, labels: LABELS, threshold: 0.3 };
-    const summary = await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 32, progress: false });
+    const summary = await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 32, progress: "off" });
 
     const results = readJsonl(output);
     assert.deepEqual(results.map((r) => r["id"]), corpus.ids);
@@ -50,7 +50,7 @@ describe("runLocalBatch", () => {
     assert.equal(summary.deadLetters, corpus.deadLetters.length);
     assert.equal(summary.skipped, 0);
 
-    const again = await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 32, progress: false });
+    const again = await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 32, progress: "off" });
     assert.deepEqual([again.results, again.deadLetters, again.skipped], [0, 0, summary.lines], "a finished run has nothing left to do");
     assert.equal(readJsonl(output).length, corpus.ids.length);
   });
@@ -61,7 +61,7 @@ describe("runLocalBatch", () => {
     const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(" ");
     await writeFile(input, [{ id: "a", text: "Alice met Bob." }, { id: "b", text: long }, { id: "c", text: "Paris is big." }].map((r) => JSON.stringify(r)).join("\n"));
     const settings = parseSettings({ ...DEFAULT_SETTINGS, labels: LABELS, truncation: "error" });
-    await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 8, progress: false });
+    await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 8, progress: "off" });
     assert.deepEqual(readJsonl(output), [
       { id: "a", entities: await model.predictEntities("Alice met Bob.", LABELS) },
       { id: "c", entities: await model.predictEntities("Paris is big.", LABELS) },
@@ -77,10 +77,10 @@ describe("runLocalBatch", () => {
     const output = join(dir, "torn-out.jsonl");
     await writeFile(input, ["Alice", "Bob", "Carol"].map((name, i) => JSON.stringify({ id: i, text: `${name} lives in Paris.` })).join("\n"));
     const settings = { ...DEFAULT_SETTINGS, labels: LABELS };
-    await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 8, progress: false });
+    await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 8, progress: "off" });
     const complete = await readFile(output, "utf8");
     await writeFile(output, complete.slice(0, complete.length - 20)); // the last line loses its end
-    const resumed = await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 8, progress: false });
+    const resumed = await runLocalBatch({ model, task: getTask("ner"), settings, input, output, chunkSize: 8, progress: "off" });
     assert.equal(resumed.results, 1);
     assert.ok(resumed.repairedBytes > 0);
     assert.equal(await readFile(output, "utf8"), complete);
@@ -92,7 +92,7 @@ describe("runLocalBatch", () => {
     await writeFile(input, JSON.stringify({ text: "Alice" }));
     await writeFile(`${output}.lock`, `${(await import("node:os")).hostname()} ${process.pid}\n`);
     await assert.rejects(
-      runLocalBatch({ model, task: getTask("ner"), settings: { ...DEFAULT_SETTINGS, labels: LABELS }, input, output, chunkSize: 8, progress: false }),
+      runLocalBatch({ model, task: getTask("ner"), settings: { ...DEFAULT_SETTINGS, labels: LABELS }, input, output, chunkSize: 8, progress: "off" }),
       /is being written by another gliner-ts batch .*delete .*lock-out\.jsonl\.lock if that process is gone/,
     );
   });

@@ -49,7 +49,7 @@ test("SIGKILL mid-run, then the same command: no document lost, none duplicated"
   const model = await GLiNER.fromPretrained(SPAN_MODEL);
   try {
     const reference = join(dir, "reference.jsonl");
-    await runLocalBatch({ model, task: getTask("ner"), settings: { ...DEFAULT_SETTINGS, labels: LABELS }, input, output: reference, chunkSize: 100, progress: false });
+    await runLocalBatch({ model, task: getTask("ner"), settings: { ...DEFAULT_SETTINGS, labels: LABELS }, input, output: reference, chunkSize: 100, progress: "off" });
     assert.equal(await readFile(output, "utf8"), await readFile(reference, "utf8"));
   } finally {
     await model.dispose();

@@ -37,7 +37,7 @@ async function batch(task: string, records: object[], settings: Partial<BatchSet
   const input = join(dir, `in-${++counter}.jsonl`);
   const output = join(dir, `out-${counter}.jsonl`);
   await writeFile(input, records.map((r) => JSON.stringify(r)).join("\n"));
-  await runLocalBatch({ model, task: getTask(task), settings: { ...DEFAULT_SETTINGS, batchSize: 3, ...settings }, input, output, chunkSize: 16, progress: false });
+  await runLocalBatch({ model, task: getTask(task), settings: { ...DEFAULT_SETTINGS, batchSize: 3, ...settings }, input, output, chunkSize: 16, progress: "off" });
   return { results: readJsonl(output), dead: readJsonl(join(dir, `out-${counter}.dead-letters.jsonl`)) };
 }
 
@@ -89,7 +89,7 @@ describe("batch tasks equal the GLiNER methods", () => {
     const input = join(dir, "never.jsonl");
     await writeFile(input, JSON.stringify({ text: "x" }));
     const run = (task: string, settings: Partial<BatchSettings>) =>
-      runLocalBatch({ model, task: getTask(task), settings: { ...DEFAULT_SETTINGS, ...settings }, input, output: join(dir, "never-out.jsonl"), chunkSize: 4, progress: false });
+      runLocalBatch({ model, task: getTask(task), settings: { ...DEFAULT_SETTINGS, ...settings }, input, output: join(dir, "never-out.jsonl"), chunkSize: 4, progress: "off" });
     await assert.rejects(
       run("relations", { entityLabels: ["person"], relations: [{ relation: "founder", pairsFilter: [["person", "spaceship"]] }] }),
       /pairsFilter\[0\] names the entity type "spaceship", which is not among the entity labels/,

@@ -56,7 +56,7 @@ test("2,000 documents over 3 workers, one SIGKILLed mid-job: exactly once, equal
   const localOutput = join(dir, "local.jsonl");
   const model = await GLiNER.fromPretrained(SPAN_MODEL);
   try {
-    await runLocalBatch({ model, task: getTask("ner"), settings: { ...DEFAULT_SETTINGS, labels: LABELS }, input, output: localOutput, chunkSize: 64, progress: false });
+    await runLocalBatch({ model, task: getTask("ner"), settings: { ...DEFAULT_SETTINGS, labels: LABELS }, input, output: localOutput, chunkSize: 64, progress: "off" });
   } finally {
     await model.dispose();
   }
@@ -142,7 +142,7 @@ test("2,000 documents over 3 workers, one SIGKILLed mid-job: exactly once, equal
     input,
     output,
     chunkSize: 20,
-    progress: false,
+    progress: "off",
     attempts: 3,
     backoffMs: 1000,
     maxPending: 4096,

@@ -65,7 +65,7 @@ function batchOptions(queueName: string, input: string, output: string, log: str
     input,
     output,
     chunkSize: 10,
-    progress: false,
+    progress: "off",
     attempts: 2,
     backoffMs: 50,
     maxPending: 1000,

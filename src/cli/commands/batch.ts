@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { runLocalBatch, type BatchSummary } from "../../batch/local.js";
-import { formatSeconds } from "../../batch/progress.js";
+import { formatSeconds, type ProgressMode } from "../../batch/progress.js";
 import { type BatchSettings, getTask, parseSettings, TASKS } from "../../batch/tasks.js";
 import { InvalidInputError } from "../../errors.js";
 import { QueueError } from "../../queue/connection.js";
@@ -86,7 +86,7 @@ export function registerBatchCommand(program: Command): void {
     .option("--backoff <ms>", "queue: first retry delay, doubled on each retry", parseInteger, 1000)
     .option("--max-pending <n>", "queue: documents in flight at most (bounds Redis memory)", parseInteger, 4096)
     .option("--connect-timeout <s>", "queue: give up if Redis cannot be reached at start for this long", parseNumber, 30)
-    .option("--no-progress", "no progress bar on stderr")
+    .option("--no-progress", "no progress on stderr (a bar on a terminal, otherwise a line every 30 s)")
     .action(async (flags: BatchFlags) => reportingQueueErrors(() => runBatch(flags)));
 
   batch
@@ -137,7 +137,7 @@ async function runBatch(flags: BatchFlags): Promise<void> {
       polarities: flags.polarities,
     }),
   );
-  const progress = flags.progress !== false && process.stderr.isTTY === true;
+  const progress: ProgressMode = flags.progress === false ? "off" : process.stderr.isTTY === true ? "bar" : "log";
   const common = { task, settings, input: flags.input, output: flags.output, chunkSize: flags.chunkSize, progress };
   const paths = flags.deadLetters === undefined ? {} : { deadLetters: flags.deadLetters };
   let summary: BatchSummary;
