@@ -3,7 +3,7 @@
  * bundle `dist-web/` under `/web/` so the page can also run the model in the browser.
  */
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +11,13 @@ import { fileURLToPath } from "node:url";
 export const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
 /** The browser build at the package root; the same two levels up from src/server and dist/server. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../../dist-web/", import.meta.url));
+
+/**
+ * Cross-origin isolation for the page and the browser bundle: it lets onnxruntime-web use WASM threads when
+ * the page runs the model in the browser. Everything the page loads comes from this server, so nothing breaks.
+ */
+const ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+const isolate = (reply: FastifyReply) => void reply.headers(ISOLATION);
 
 export async function registerPage(app: FastifyInstance, webDir: string | undefined): Promise<void> {
   if (!existsSync(PAGE_DIR)) {
@@ -23,9 +30,10 @@ export async function registerPage(app: FastifyInstance, webDir: string | undefi
     index: ["index.html"],
     decorateReply: false,
     schemaHide: true,
+    setHeaders: isolate,
   });
   const web = webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(web)) {
-    await app.register(fastifyStatic, { root: web, prefix: "/web/", decorateReply: false, schemaHide: true });
+    await app.register(fastifyStatic, { root: web, prefix: "/web/", decorateReply: false, schemaHide: true, setHeaders: isolate });
   }
 }

@@ -152,6 +152,8 @@ describe("server system routes", () => {
     const page = await get(app, "/");
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers["content-type"]), /text\/html/);
+    assert.equal(page.headers["cross-origin-opener-policy"], "same-origin", "cross-origin isolated: WASM threads for the browser engine");
+    assert.equal(page.headers["cross-origin-embedder-policy"], "require-corp");
     assert.match(page.body, /<script type="module" src="\.\/app\.js">/);
     assert.doesNotMatch(page.body, /(src|href)="(https?:)?\/\//, "no CDN: everything comes from this server");
     for (const module of ["app.js", "engine.js", "render.js", "tasks.js", "chips.js"]) {
@@ -164,6 +166,7 @@ describe("server system routes", () => {
     const client = await get(app, "/web/client.js");
     assert.equal(client.statusCode, 200);
     assert.match(client.body, /answer = 42/);
+    assert.equal(client.headers["cross-origin-embedder-policy"], "require-corp");
     assert.equal((await get(app, "/web/../package.json")).statusCode, 404);
     await app.close();
 
