@@ -118,23 +118,38 @@ export function drawArrows(svg, wrap, relations) {
     const from = wrap.querySelector(`mark[data-key="${relation.source.start}:${relation.source.end}"]`);
     const to = wrap.querySelector(`mark[data-key="${relation.target.start}:${relation.target.end}"]`);
     if (!from || !to) return;
-    const a = from.getBoundingClientRect();
-    const b = to.getBoundingClientRect();
+    // The first line box of each span: a span wrapped over two lines has one rect per line.
+    const a = from.getClientRects()[0] ?? from.getBoundingClientRect();
+    const b = to.getClientRects()[0] ?? to.getBoundingClientRect();
     const x1 = a.left + a.width / 2 - box.left;
-    const y1 = a.top - box.top;
     const x2 = b.left + b.width / 2 - box.left;
-    const y2 = b.top - box.top;
-    const lift = Math.min(34, 14 + Math.abs(x2 - x1) / 12);
-    const top = Math.min(y1, y2) - lift;
+    let d;
+    const labelX = (x1 + x2) / 2;
+    let labelY;
+    if (Math.abs(a.top - b.top) < 4) {
+      // Same line: an arc above it.
+      const y = a.top - box.top - 2;
+      const lift = Math.min(34, 14 + Math.abs(x2 - x1) / 12);
+      d = `M${x1},${y} C${x1},${y - lift} ${x2},${y - lift} ${x2},${y}`;
+      labelY = y - lift * 0.75 - 3;
+    } else {
+      // Different lines: from the edge of the source facing the target to the facing edge of the target.
+      const down = b.top > a.top;
+      const y1 = (down ? a.bottom : a.top) - box.top + (down ? 2 : -2);
+      const y2 = (down ? b.top : b.bottom) - box.top + (down ? -2 : 2);
+      const bend = (y2 - y1) / 2;
+      d = `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}`;
+      labelY = (y1 + y2) / 2 + 4;
+    }
     const group = document.createElementNS(ns, "g");
     group.classList.add("arrow");
     group.dataset.index = String(index);
     const path = document.createElementNS(ns, "path");
-    path.setAttribute("d", `M${x1},${y1 - 2} C${x1},${top} ${x2},${top} ${x2},${y2 - 2}`);
+    path.setAttribute("d", d);
     path.setAttribute("marker-end", "url(#arrowhead)");
     const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", String((x1 + x2) / 2));
-    label.setAttribute("y", String(top + lift * 0.25));
+    label.setAttribute("x", String(labelX));
+    label.setAttribute("y", String(labelY));
     label.setAttribute("text-anchor", "middle");
     label.textContent = relation.relation;
     group.append(path, label);
