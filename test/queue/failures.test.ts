@@ -140,6 +140,12 @@ describe("jobs that fail, jobs that vanish, a collector that dies", () => {
     assert.equal(status.runs[0]?.state, "failed");
     assert.ok((status.runs[0]?.failedJobs.length ?? 0) > 0);
     assert.equal(status.runs[0]?.failedJobs[0]?.reason, "GPU on fire");
+    const cli = startCli(["batch", "status", "--queue", redis.url, "--queue-name", queueName]);
+    assert.equal((await exitWithin(cli, 60_000, "batch status")).code, 0, cli.stderr());
+    assert.match(cli.stdout(), /^jobs: 0 waiting, 0 active, 0 delayed, \d+ failed$/m);
+    assert.match(cli.stdout(), /  r\w+  ner  failed  2 \/ 60 lines \(3\.3%\): 0 results, 2 dead letters/);
+    assert.match(cli.stdout(), /    stopped: \d+ documents are in jobs that failed after all their attempts/);
+    assert.match(cli.stdout(), /    failed job r\w+\.\d+-\d+ \(\d+ documents\): GPU on fire/);
 
     const healthy = await worker(queueName);
     try {
