@@ -6,7 +6,6 @@
  * emitted it: never from a CDN.
  */
 // The lint rule's exemption lists the Node runtime files only; this is the browser's counterpart.
-// eslint-disable-next-line no-restricted-imports
 import * as ortWasm from "onnxruntime-web/wasm";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { isUrlSource, memoryFiles, type ModelBytes, openHubRepo, openUrlFolder } from "../web/model-files.js";
