@@ -1,14 +1,16 @@
 /**
  * `npm run loadtest`: the HTTP server under many concurrent clients, with micro-batching on and off.
  *
- *   npm run loadtest -- [--model <dir>] [--connections 200] [--requests 2000] [--max-seconds 60]
+ *   npm run loadtest -- [--model <dir>] [--connections 200] [--requests 2000] [--max-seconds 60] [--rounds 3]
  *                       [--max-batch-size 8] [--max-wait-ms 5] [--threads <n>] [--out <file.json>]
  *
  * For each mode, `gliner-ts serve` runs as its own process on 127.0.0.1 (a free port; nothing else is ever
  * contacted) and autocannon sends `--requests` POST /v1/ner requests over `--connections` concurrent
  * connections, stopping after `--max-seconds` at the latest. Reported per mode: throughput (requests/s),
  * latency p50/p99, errors (connection errors, timeouts and non-2xx answers), and the mean batch size read
- * from the server's own /metrics; then the throughput ratio batching on / off.
+ * from the server's own /metrics; then the throughput ratio batching on / off. The modes alternate over
+ * `--rounds` rounds (on/off, then off/on, ...) and the medians are reported, so that both see the same
+ * machine load on a shared machine.
  */
 import autocannon from "autocannon";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -55,6 +57,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "200" },
     requests: { type: "string", default: "2000" },
     "max-seconds": { type: "string", default: "60" },
+    rounds: { type: "string", default: "3" },
     "max-batch-size": { type: "string", default: "8" },
     "max-wait-ms": { type: "string", default: "5" },
     threads: { type: "string" },
@@ -65,6 +68,7 @@ const { values: args } = parseArgs({
 const connections = positive(args.connections, "--connections");
 const amount = positive(args.requests, "--requests");
 const maxSeconds = positive(args["max-seconds"], "--max-seconds");
+const rounds = positive(args.rounds, "--rounds");
 
 const modes: Mode[] = [
   { name: "batching on", flags: ["--max-batch-size", String(positive(args["max-batch-size"], "--max-batch-size")), "--max-wait-ms", String(args["max-wait-ms"])] },
@@ -145,21 +149,47 @@ async function runMode(mode: Mode): Promise<ModeResult> {
   }
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function line(r: Pick<ModeResult, "throughput" | "p50" | "p99" | "errors" | "non2xx" | "meanBatchSize">, label: string, extra = ""): string {
+  return (
+    `${label.padEnd(22)} ${r.throughput.toFixed(1).padStart(7)} req/s  p50 ${String(Math.round(r.p50)).padStart(5)} ms  ` +
+    `p99 ${String(Math.round(r.p99)).padStart(5)} ms  errors ${r.errors + r.non2xx}  mean batch ${r.meanBatchSize.toFixed(2)}${extra}`
+  );
+}
+
 async function main(): Promise<void> {
-  console.log(`loadtest: ${args.model}, ${connections} connections, ${amount} requests per mode (at most ${maxSeconds} s), ${cpus().length} CPUs`);
+  console.log(`loadtest: ${args.model}, ${connections} connections, ${amount} requests per run (at most ${maxSeconds} s), ${rounds} rounds, ${cpus().length} CPUs`);
   const results: ModeResult[] = [];
-  for (const mode of modes) {
-    const result = await runMode(mode);
-    results.push(result);
-    console.log(
-      `${result.mode.padEnd(13)} ${result.throughput.toFixed(1).padStart(7)} req/s  p50 ${String(result.p50).padStart(5)} ms  p99 ${String(result.p99).padStart(5)} ms  ` +
-        `errors ${result.errors + result.non2xx}  mean batch ${result.meanBatchSize.toFixed(2)} (${result.modelCalls} model calls, ${result.requests} requests in ${result.seconds.toFixed(1)} s)`,
-    );
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? modes : [...modes].reverse();
+    for (const mode of order) {
+      const result = await runMode(mode);
+      results.push(result);
+      console.log(line(result, `round ${round} ${result.mode}`, ` (${result.modelCalls} model calls, ${result.requests} requests in ${result.seconds.toFixed(1)} s)`));
+    }
   }
-  const [on, off] = results as [ModeResult, ModeResult];
-  console.log(`throughput ratio, batching on / off: ${(on.throughput / off.throughput).toFixed(2)}×`);
+  const summary = modes.map((mode) => {
+    const runs = results.filter((r) => r.mode === mode.name);
+    return {
+      mode: mode.name,
+      throughput: median(runs.map((r) => r.throughput)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+      non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+      meanBatchSize: median(runs.map((r) => r.meanBatchSize)),
+    };
+  });
+  for (const s of summary) console.log(line(s, `median ${s.mode}`, " (errors: total over rounds)"));
+  const [on, off] = summary.map((s) => s.throughput);
+  console.log(`throughput ratio, batching on / off (medians): ${((on ?? 0) / (off ?? 1)).toFixed(2)}×`);
   if (args.out !== undefined) {
-    writeFileSync(args.out, `${JSON.stringify({ model: args.model, connections, amount, maxSeconds, cpus: cpus().length, results }, null, 2)}\n`);
+    writeFileSync(args.out, `${JSON.stringify({ model: args.model, connections, amount, maxSeconds, rounds, cpus: cpus().length, results, summary }, null, 2)}\n`);
   }
   if (results.some((r) => r.errors + r.non2xx > 0)) process.exitCode = 1;
 }
