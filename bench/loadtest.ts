@@ -49,6 +49,8 @@ interface ModeResult {
   non2xx: number;
   meanBatchSize: number;
   modelCalls: number;
+  /** Upper bound of the server's own p99 (a bucket of its request-duration histogram), in ms. */
+  serverP99: number;
 }
 
 const { values: args } = parseArgs({
@@ -106,6 +108,23 @@ function metricValue(metrics: string, name: string): number {
   return line === undefined ? 0 : Number(line.split(" ").pop());
 }
 
+/** Cumulative counts of the server's /v1/ner request-duration histogram, by bucket bound in seconds. */
+function durationBuckets(metrics: string): Map<number, number> {
+  const buckets = new Map<number, number>();
+  for (const match of metrics.matchAll(/^gliner_http_request_duration_seconds_bucket\{le="([^"]+)",route="\/v1\/ner"\} (\d+)$/gm)) {
+    buckets.set(match[1] === "+Inf" ? Infinity : Number(match[1]), Number(match[2]));
+  }
+  return buckets;
+}
+
+/** The smallest bucket bound holding 99% of the requests between two scrapes. */
+function bucketP99(before: string, after: string): number {
+  const a = durationBuckets(before);
+  const b = [...durationBuckets(after)].map(([le, n]) => [le, n - (a.get(le) ?? 0)] as const).sort((x, y) => x[0] - y[0]);
+  const total = b.at(-1)?.[1] ?? 0;
+  return (b.find(([, n]) => n >= 0.99 * total)?.[0] ?? Infinity) * 1000;
+}
+
 async function runMode(mode: Mode): Promise<ModeResult> {
   const { child, url } = await startServer(mode);
   try {
@@ -142,6 +161,7 @@ async function runMode(mode: Mode): Promise<ModeResult> {
       non2xx: result.non2xx,
       meanBatchSize: calls === 0 ? 0 : items / calls,
       modelCalls: calls,
+      serverP99: bucketP99(before, after),
     };
   } finally {
     child.kill("SIGTERM");
@@ -170,7 +190,9 @@ async function main(): Promise<void> {
     for (const mode of order) {
       const result = await runMode(mode);
       results.push(result);
-      console.log(line(result, `round ${round} ${result.mode}`, ` (${result.modelCalls} model calls, ${result.requests} requests in ${result.seconds.toFixed(1)} s)`));
+      console.log(
+        line(result, `round ${round} ${result.mode}`, ` (${result.modelCalls} model calls, ${result.requests} requests in ${result.seconds.toFixed(1)} s; server-side p99 ≤ ${result.serverP99} ms)`),
+      );
     }
   }
   const summary = modes.map((mode) => {
