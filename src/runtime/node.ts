@@ -5,9 +5,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
-import { InvalidInputError, ModelLoadError } from "../errors.js";
+import { InvalidInputError } from "../errors.js";
 import { downloadHubFile } from "./node-hub.js";
-import type { FloatTensor, ModelFiles, OpenOptions, Runtime, Session, SessionOptions, TensorData } from "./runtime.js";
+import { wrapOrtSession } from "./ort-session.js";
+import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
 
 export function nodeRuntime(): Runtime {
   return { name: "node", openModel, createSession };
@@ -59,26 +60,7 @@ async function createSession(model: string | Uint8Array, options: SessionOptions
     typeof model === "string"
       ? await ort.InferenceSession.create(model, ortOptions(options))
       : await ort.InferenceSession.create(model, ortOptions(options));
-  return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
-    async run(feeds: Readonly<Record<string, TensorData>>, outputs: readonly string[]) {
-      const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-      const result = await session.run(ortFeeds, outputs);
-      const out: Record<string, FloatTensor> = {};
-      for (const name of outputs) {
-        const tensor = result[name];
-        if (tensor === undefined) continue;
-        if (tensor.type !== "float32") {
-          throw new ModelLoadError(`Output "${name}" is ${tensor.type}; gliner-ts expects float32 logits (fp16 models keep float32 outputs).`);
-        }
-        out[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
-      }
-      return out;
-    },
-    release: () => session.release(),
-  };
+  return wrapOrtSession(session, (t) => new ort.Tensor(t.type, t.data, t.dims));
 }
 
 function ortOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {

@@ -5,11 +5,11 @@
  * ORT's `.wasm` binary is loaded from `wasmPaths` when given, else from next to ORT's own module as the bundler
  * emitted it: never from a CDN.
  */
-// The lint rule's exemption lists the Node runtime files only; this is the browser's counterpart.
 import * as ortWasm from "onnxruntime-web/wasm";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { isUrlSource, memoryFiles, type ModelBytes, openHubRepo, openUrlFolder } from "../web/model-files.js";
-import type { FloatTensor, ModelFiles, OpenOptions, Runtime, Session, SessionOptions, TensorData } from "./runtime.js";
+import { wrapOrtSession } from "./ort-session.js";
+import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
 
 type Ort = typeof ortWasm;
 
@@ -68,7 +68,7 @@ export function webRuntime(options: Omit<WebRuntimeOptions, "device"> & { device
       // A string is a URL here: ORT fetches it itself.
       const created =
         typeof model === "string" ? await ort.InferenceSession.create(model, settings) : await ort.InferenceSession.create(model, settings);
-      return wrapSession(created, ort);
+      return wrapOrtSession(created, (t) => new ort.Tensor(t.type, t.data, t.dims));
     },
   };
 }
@@ -96,30 +96,6 @@ async function loadOrt(backend: WebBackend, options: WebRuntimeOptions): Promise
   if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths.endsWith("/") ? options.wasmPaths : `${options.wasmPaths}/`;
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   return ort;
-}
-
-function wrapSession(session: ortWasm.InferenceSession, ort: Ort): Session {
-  return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
-    async run(feeds: Readonly<Record<string, TensorData>>, outputs: readonly string[]) {
-      const ortFeeds: Record<string, ortWasm.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-      const result = await session.run(ortFeeds, outputs);
-      const out: Record<string, FloatTensor> = {};
-      for (const name of outputs) {
-        const tensor = result[name];
-        if (tensor === undefined) continue;
-        if (tensor.type !== "float32") {
-          throw new ModelLoadError(`Output "${name}" is ${tensor.type}; gliner-ts expects float32 logits (fp16 models keep float32 outputs).`);
-        }
-        out[name] = { data: (await tensor.getData()) as Float32Array, dims: tensor.dims };
-        tensor.dispose();
-      }
-      return out;
-    },
-    release: () => session.release(),
-  };
 }
 
 function ortOptions(backend: WebBackend, options: SessionOptions): ortWasm.InferenceSession.SessionOptions {
