@@ -2,10 +2,11 @@
  * `npm run bench`: gliner-ts against GLiNER.js (npm `gliner`) on the same ONNX file and the same texts.
  *
  *   npm run bench -- [--model <dir>] [--texts 40] [--rounds 3] [--batch-size auto|<n>] [--peer-batch 8]
- *                    [--threads <n>] [--spinning] [--latency-texts 16] [--engines ours,glinerjs] [--out <file>]
+ *                    [--threads <n>] [--spinning on|off] [--latency-texts 16] [--engines ours,glinerjs] [--out <file>]
  *
- * `--engines` lists variants: `ours` or `glinerjs`, optionally with `:<batch size>` and (ours) `:spin`,
- * e.g. `ours,ours:1,ours:8:spin,glinerjs,glinerjs:1`. The first `ours*` and `glinerjs*` give the ratio.
+ * `--engines` lists variants: `ours` or `glinerjs`, optionally with `:<batch size>` and (ours) `:spin` / `:nospin`
+ * (ORT thread spinning) and `:t<n>` (intra-op threads), e.g. `ours,ours:1,ours:8:t1,glinerjs,glinerjs:1`.
+ * The first `ours*` and the first `glinerjs*` give the ratio.
  *
  * Each engine runs in its own child process (clean peak RSS), and the rounds alternate ours / GLiNER.js so
  * that both see the same machine load; medians over rounds are reported. Per round and engine:
@@ -39,7 +40,8 @@ interface Config {
   batchSize: number | "auto";
   peerBatch: number;
   threads: number | undefined;
-  spinning: boolean;
+  /** ORT's intra/inter-op spinning; undefined keeps ORT's default (on). */
+  spinning: boolean | undefined;
 }
 
 interface EngineResult {
@@ -47,6 +49,8 @@ interface EngineResult {
   seconds: number;
   runSeconds: number;
   runs: number;
+  /** CPU time of the whole process (all threads) during the corpus run. */
+  cpuSeconds: number;
   entities: number;
   latenciesMs: number[];
   peakRssMB: number;
@@ -73,7 +77,10 @@ type Predict = { batch(texts: string[]): Promise<number>; single(text: string): 
 
 async function oursEngine(config: Config): Promise<Predict> {
   const { GLiNER } = await import("../src/node.js");
-  const session = { ...(config.threads === undefined ? {} : { intraOpNumThreads: config.threads }), ...(config.spinning ? {} : { allowSpinning: false }) };
+  const session = {
+    ...(config.threads === undefined ? {} : { intraOpNumThreads: config.threads }),
+    ...(config.spinning === undefined ? {} : { allowSpinning: config.spinning }),
+  };
   const model = await GLiNER.fromPretrained(config.model, { onnxFile: config.onnxFile, session });
   return {
     async batch(texts) {
@@ -121,6 +128,7 @@ function variant(spec: string, config: Config): { kind: "ours" | "glinerjs"; con
   for (const part of rest) {
     if (part === "spin") out.spinning = true;
     else if (part === "nospin") out.spinning = false;
+    else if (/^t\d+$/.test(part)) out.threads = Number(part.slice(1));
     else if (kind === "ours") out.batchSize = part === "auto" ? "auto" : Number(part);
     else out.peerBatch = Number(part);
   }
@@ -134,8 +142,10 @@ async function runChild(engine: string, base: Config): Promise<EngineResult> {
   runSeconds = 0;
   runs = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const entities = await predict.batch(config.texts);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   const measuredRun = runSeconds;
   const measuredRuns = runs;
   const latenciesMs: number[] = [];
@@ -145,7 +155,8 @@ async function runChild(engine: string, base: Config): Promise<EngineResult> {
     latenciesMs.push(performance.now() - t);
   }
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  return { engine, seconds, runSeconds: measuredRun, runs: measuredRuns, entities, latenciesMs, peakRssMB };
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { engine, seconds, runSeconds: measuredRun, runs: measuredRuns, cpuSeconds, entities, latenciesMs, peakRssMB };
 }
 
 // ---------- parent: corpus, rounds, report ----------
@@ -189,6 +200,7 @@ function summarize(results: EngineResult[], words: number, texts: number) {
     p95Ms: quantile(latencies, 0.95),
     peakRssMB: Math.max(...results.map((r) => r.peakRssMB)),
     outsideRunShare: median(results.map((r) => 1 - r.runSeconds / r.seconds)),
+    cpuSecondsPerText: median(results.map((r) => r.cpuSeconds)) / texts,
     sessionRuns: results[0]?.runs,
     entities: results[0]?.entities,
     secondsPerRound: results.map((r) => Number(r.seconds.toFixed(3))),
@@ -206,7 +218,7 @@ async function main(): Promise<void> {
       "batch-size": { type: "string", default: "auto" },
       "peer-batch": { type: "string", default: "8" },
       threads: { type: "string" },
-      spinning: { type: "boolean", default: false },
+      spinning: { type: "string" },
       "latency-texts": { type: "string", default: "16" },
       engines: { type: "string", default: "ours,glinerjs" },
       out: { type: "string", default: join(ROOT, "bench", "results", "throughput.json") },
@@ -230,7 +242,7 @@ async function main(): Promise<void> {
     batchSize: values["batch-size"] === "auto" ? "auto" : Number(values["batch-size"]),
     peerBatch: Number(values["peer-batch"]),
     threads: values.threads === undefined ? undefined : Number(values.threads),
-    spinning: values.spinning,
+    spinning: values.spinning === undefined ? undefined : values.spinning === "on",
   };
   const engines = values.engines.split(",");
   for (const engine of engines) variant(engine, config); // fail early on a typo
@@ -267,7 +279,7 @@ async function main(): Promise<void> {
     },
     model: { dir: model, onnxFile: config.onnxFile, maxLen },
     corpus: { texts: texts.length, words, minWords: Math.min(...texts.map((t) => t.split(" ").length)), maxWords: Math.max(...texts.map((t) => t.split(" ").length)), labels: LABELS },
-    settings: { batchSize: config.batchSize, peerBatch: config.peerBatch, threads: config.threads ?? "ORT default", spinning: config.spinning, rounds: Number(values.rounds) },
+    settings: { batchSize: config.batchSize, peerBatch: config.peerBatch, threads: config.threads ?? "ORT default", spinning: config.spinning ?? "ORT default", rounds: Number(values.rounds) },
     results: summary,
     ratio: ours && peer ? { textsPerSec: ours.textsPerSec / peer.textsPerSec, p50: peer.p50Ms / ours.p50Ms } : undefined,
   };
