@@ -124,7 +124,10 @@ function planText(model: LoadedModel, request: TextRequest, index: number, optio
   return { words, groups, ranges, firstPass };
 }
 
-/** Runs every pass in length-bucketed batches; returns each pass's raw candidates (group-local label indices). */
+/**
+ * Runs every pass in length-bucketed batches, as many at once as the session takes (worker-thread sessions);
+ * returns each pass's raw candidates (group-local label indices).
+ */
 async function decodePasses(
   model: LoadedModel,
   requests: readonly TextRequest[],
@@ -135,7 +138,12 @@ async function decodePasses(
   const out: Candidate[][] = new Array<Candidate[]>(passes.length);
   const spanWidth = model.config.mode === "span" ? model.config.maxWidth : undefined;
   const thresholds = groupThresholds(requests, plans);
-  for (const indices of planBatches(passes.map((p) => p.encoded.inputIds.length), options.batchSize)) {
+  const batches = planBatches(passes.map((p) => p.encoded.inputIds.length), options.batchSize);
+  let next = 0;
+  const runBatches = async () => {
+    for (let indices = batches[next++]; indices !== undefined; indices = batches[next++]) await runBatch(indices);
+  };
+  const runBatch = async (indices: readonly number[]) => {
     const batch = indices.map((i) => passes[i] as Pass);
     const { feeds, shape } = buildFeeds(
       batch.map((p) => p.encoded),
@@ -154,7 +162,9 @@ async function decodePasses(
           ? spanCandidates(logits.tensor, item)
           : tokenCandidates(logits.tensor, logits.layout, item, options.tokenScore);
     });
-  }
+  };
+  const lanes = Math.min(batches.length, Math.max(1, model.session.concurrency ?? 1));
+  await Promise.all(Array.from({ length: lanes }, runBatches));
   return out;
 }
 

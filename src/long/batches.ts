@@ -5,15 +5,15 @@
  * order of sums in padded kernels): the same spans and labels as batches in input order.
  *
  * `batchSize: "auto"` sizes each batch by sub-tokens instead of passes: short passes go many to a batch (the
- * fixed cost of a session run, ~1,000 graph nodes, is shared), long ones alone (on a CPU one long sequence
- * already keeps every core busy: measured per-row time is flat in the batch size), and a batch is closed
- * before its padding exceeds a bound. The constants come from measurements (docs/performance.md).
+ * fixed cost of a session run, ~1,000 graph nodes, is shared: −28% per row at 38 sub-tokens × 4), long ones
+ * alone (at 422 sub-tokens a batch of 4 costs +9% per row: attention tensors outgrow the caches), and a batch
+ * is closed before its padding exceeds a bound. The constants come from measurements (docs/performance.md).
  */
 
 export type BatchSize = number | "auto";
 
 /** Padded sub-tokens per batch aimed at by `batchSize: "auto"`. */
-export const AUTO_BATCH_TOKENS = 1024;
+export const AUTO_BATCH_TOKENS = 512;
 /** Most passes in one batch with `batchSize: "auto"`. */
 export const AUTO_BATCH_MAX_ROWS = 16;
 /** Padding allowed in an automatic batch, as a share of its real sub-tokens. */

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { InvalidInputError } from "../errors.js";
 import { downloadHubFile } from "./node-hub.js";
+import { createWorkerSession } from "./node-workers.js";
 import { wrapOrtSession } from "./ort-session.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
 
@@ -56,6 +57,7 @@ function hubRepo(repo: string, options: OpenOptions): ModelFiles {
 }
 
 async function createSession(model: string | Uint8Array, options: SessionOptions): Promise<Session> {
+  if ((options.workers ?? 1) > 1) return createWorkerSession(model, options);
   const session =
     typeof model === "string"
       ? await ort.InferenceSession.create(model, ortOptions(options))
@@ -63,7 +65,8 @@ async function createSession(model: string | Uint8Array, options: SessionOptions
   return wrapOrtSession(session, (t) => new ort.Tensor(t.type, t.data, t.dims));
 }
 
-function ortOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
+/** Our session options → onnxruntime-node's (shared with the worker threads of node-workers.ts). */
+export function ortOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
   const out: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
     executionProviders: options.executionProviders ?? ["cpu"],

@@ -20,6 +20,8 @@ export interface FloatTensor {
 export interface Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** How many `run` calls can usefully be in flight at once (worker-thread sessions); 1 when absent. */
+  readonly concurrency?: number;
   /** Runs the graph and returns the requested float outputs. */
   run(feeds: Readonly<Record<string, TensorData>>, outputs: readonly string[]): Promise<Record<string, FloatTensor>>;
   release(): Promise<void>;
@@ -45,6 +47,12 @@ export interface SessionOptions {
    * one; see docs/performance.md. Node only.
    */
   allowSpinning?: boolean;
+  /**
+   * Node: run the model in this many worker threads, each with its own session (intra-op threads: the cores
+   * divided by `workers`, unless `intraOpNumThreads` is set), so that several batches run at once. Default 1:
+   * one session on the calling thread. Each worker holds a copy of the model; see docs/performance.md.
+   */
+  workers?: number;
 }
 
 /** Where a model's files come from, once resolved by a runtime (local folder, hub cache, URL). */
