@@ -8,7 +8,7 @@
  * `--engines` lists variants: `ours` or `glinerjs`, optionally with `:<batch size>` and (ours) `:spin` / `:nospin`
  * (ORT thread spinning), `:t<n>` (intra-op threads) and `:w<n>` (worker-thread sessions, 1 intra-op thread each
  * unless `:t<n>`), e.g. `ours,ours:1,ours:auto:w2,ours:8:t1,glinerjs,glinerjs:1`.
- * The first `ours*` and the first `glinerjs*` give the ratio.
+ * Ratios are reported for every ours variant against every GLiNER.js variant.
  *
  * Each engine runs in its own child process (clean peak RSS), and the rounds alternate ours / GLiNER.js so
  * that both see the same machine load; medians over rounds are reported. Per round and engine:
@@ -273,8 +273,6 @@ async function main(): Promise<void> {
   }
   load.end = loadavg();
   const summary = Object.fromEntries(engines.map((e) => [e, summarize(results.filter((r) => r.engine === e), words, texts.length)]));
-  const ours = summary[engines.find((e) => e.startsWith("ours")) ?? ""];
-  const peer = summary[engines.find((e) => e.startsWith("glinerjs")) ?? ""];
   const report = {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
     date: new Date().toISOString(),
@@ -297,14 +295,21 @@ async function main(): Promise<void> {
       rounds: Number(values.rounds),
     },
     results: summary,
-    ratio: ours && peer ? { textsPerSec: ours.textsPerSec / peer.textsPerSec, p50: peer.p50Ms / ours.p50Ms } : undefined,
+    ratios: Object.fromEntries(
+      engines.filter((e) => e.startsWith("ours")).flatMap((o) =>
+        engines.filter((e) => e.startsWith("glinerjs")).map((g) => {
+          const [a, b] = [summary[o], summary[g]] as [ReturnType<typeof summarize>, ReturnType<typeof summarize>];
+          return [`${o} / ${g}`, { textsPerSec: a.textsPerSec / b.textsPerSec, p50: b.p50Ms / a.p50Ms }];
+        }),
+      ),
+    ),
   };
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
-  printTable(report.results, report.ratio);
+  printTable(report.results, report.ratios);
 }
 
-function printTable(results: Record<string, ReturnType<typeof summarize>>, ratio: { textsPerSec: number; p50: number } | undefined): void {
+function printTable(results: Record<string, ReturnType<typeof summarize>>, ratios: Record<string, { textsPerSec: number; p50: number }>): void {
   console.log("| engine | texts/s | words/s | p50 ms/text | p95 ms/text | peak RSS MB | outside session.run |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const [engine, r] of Object.entries(results)) {
@@ -312,7 +317,8 @@ function printTable(results: Record<string, ReturnType<typeof summarize>>, ratio
       `| ${engine} | ${r.textsPerSec.toFixed(2)} | ${r.wordsPerSec.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.peakRssMB.toFixed(0)} | ${r.outsideRunShare === null ? "n/a (workers)" : `${(100 * r.outsideRunShare).toFixed(1)}%`} |`,
     );
   }
-  if (ratio) console.log(`\ngliner-ts / GLiNER.js: ${ratio.textsPerSec.toFixed(2)}x texts/s, ${ratio.p50.toFixed(2)}x faster p50`);
+  console.log("");
+  for (const [pair, r] of Object.entries(ratios)) console.log(`${pair}: ${r.textsPerSec.toFixed(2)}x texts/s, p50 ${r.p50.toFixed(2)}x`);
 }
 
 await main();
