@@ -1,7 +1,7 @@
 /** Worker thread of {@link createWorkerSession}: one ONNX Runtime session, runs batches posted by the pool. */
 import { parentPort, workerData } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import { ortOptions } from "./node.js";
+import { explainProviderError, ortOptions } from "./node.js";
 import type { WorkerReply } from "./node-workers.js";
 import { wrapOrtSession } from "./ort-session.js";
 import type { Session, SessionOptions, TensorData } from "./runtime.js";
@@ -17,7 +17,8 @@ try {
   session = wrapOrtSession(ortSession, (t) => new ort.Tensor(t.type, t.data, t.dims));
   post({ type: "ready", inputNames: [...session.inputNames], outputNames: [...session.outputNames] });
 } catch (cause) {
-  post({ type: "failed", message: `ONNX Runtime could not create a session in a worker thread: ${String(cause)}` });
+  const reason = explainProviderError(cause, options);
+  post({ type: "failed", message: `ONNX Runtime could not create a session in a worker thread: ${reason instanceof Error ? reason.message : String(reason)}` });
   process.exit(1);
 }
 

@@ -5,7 +5,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
-import { InvalidInputError } from "../errors.js";
+import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { downloadHubFile } from "./node-hub.js";
 import { createWorkerSession } from "./node-workers.js";
 import { wrapOrtSession } from "./ort-session.js";
@@ -58,11 +58,27 @@ function hubRepo(repo: string, options: OpenOptions): ModelFiles {
 
 async function createSession(model: string | Uint8Array, options: SessionOptions): Promise<Session> {
   if ((options.workers ?? 1) > 1) return createWorkerSession(model, options);
-  const session =
-    typeof model === "string"
-      ? await ort.InferenceSession.create(model, ortOptions(options))
-      : await ort.InferenceSession.create(model, ortOptions(options));
+  let session: ort.InferenceSession;
+  try {
+    session =
+      typeof model === "string"
+        ? await ort.InferenceSession.create(model, ortOptions(options))
+        : await ort.InferenceSession.create(model, ortOptions(options));
+  } catch (cause) {
+    throw explainProviderError(cause, options);
+  }
   return wrapOrtSession(session, (t) => new ort.Tensor(t.type, t.data, t.dims));
+}
+
+/** The npm tarball of onnxruntime-node has no CUDA provider: say how to get it instead of ORT's dlopen error. */
+export function explainProviderError(cause: unknown, options: SessionOptions): unknown {
+  if (!(options.executionProviders ?? []).includes("cuda") || !/Cuda|providers_(shared|cuda)/i.test(String(cause))) return cause;
+  return new ModelLoadError(
+    'The CUDA execution provider is not installed: onnxruntime-node\'s npm package ships without it. Install it with ' +
+      '`npm install onnxruntime-node --onnxruntime-node-install=cuda12` (needs CUDA 12 and cuDNN 9), or use ' +
+      `executionProviders: ["cpu"]. ONNX Runtime said: ${String(cause)}`,
+    { cause },
+  );
 }
 
 /** Our session options → onnxruntime-node's (shared with the worker threads of node-workers.ts). */
