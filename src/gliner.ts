@@ -99,7 +99,7 @@ export class GLiNER {
    * for await (const { index, entities } of model.stream(readLines("corpus.txt"), ["person", "place"])) { ... }
    */
   async *stream(source: StreamSource, labels: readonly string[] | undefined, options: StreamOptions = {}): AsyncGenerator<StreamResult> {
-    const run = pipelineOptions({ batchSize: "auto", ...options });
+    const run = pipelineOptions({ ...options, batchSize: options.batchSize ?? "auto" });
     yield* streamPredictions(source, labels, options, (requests) => predictTexts(this.model, requests, run));
   }
 
