@@ -3,8 +3,9 @@
  *
  * Windows: each window's result (its selected spans) is merged by
  * 1. mapping every span to document word indices;
- * 2. dropping a span that touches an inner window edge (the edge may cut it; the neighbouring window,
- *    which extends past that edge, sees it whole);
+ * 2. dropping a span that touches an inner window edge (the edge may cut it) when another window contains it
+ *    without touching its own inner edges (that window sees it whole); a span no window sees whole (one that
+ *    covers a whole overlap) is kept;
  * 3. keeping one copy of identical (start, end, label) spans, the best-scored;
  * 4. running the same greedy flat/nested/multi-label selection over the whole document.
  *
@@ -32,7 +33,7 @@ export function mergeWindows(windows: readonly WindowResult[], numWords: number,
   for (const { range, spans } of windows) {
     for (const local of spans) {
       const span = { ...local, start: local.start + range.from, end: local.end + range.from };
-      if (touchesInnerEdge(span, range, numWords)) continue;
+      if (touchesInnerEdge(span, range, numWords) && seenWholeElsewhere(span, windows, numWords)) continue;
       const key = `${span.start}:${span.end}:${span.label}`;
       const kept = best.get(key);
       if (kept === undefined || span.score > kept.score) best.set(key, span);
@@ -44,6 +45,12 @@ export function mergeWindows(windows: readonly WindowResult[], numWords: number,
 /** True when the span starts on a window's first word or ends on its last one, and that edge is inside the text. */
 export function touchesInnerEdge(span: { start: number; end: number }, range: WordRange, numWords: number): boolean {
   return (range.from > 0 && span.start === range.from) || (range.to < numWords && span.end === range.to - 1);
+}
+
+function seenWholeElsewhere(span: { start: number; end: number }, windows: readonly WindowResult[], numWords: number): boolean {
+  return windows.some(
+    ({ range }) => range.from <= span.start && span.end < range.to && !touchesInnerEdge(span, range, numWords),
+  );
 }
 
 export interface GroupCandidates {

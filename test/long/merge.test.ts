@@ -43,6 +43,30 @@ describe("mergeWindows", () => {
     assert.deepEqual(merged, [c(0, 0, 0, 0.8), c(8, 10, 0, 0.7), c(18, 19, 1, 0.6)]);
   });
 
+  test("a span no window sees whole (it covers a whole overlap) is kept, not dropped from both", () => {
+    // Windows 0-10 and 6-16 share words 6-9. Span 6-9 ends on w1's last word and starts on w2's first word:
+    // it touches an inner edge in both windows, and no window contains it away from its inner edges.
+    const merged = mergeWindows(
+      [
+        { range: w1, spans: [c(6, 9, 0, 0.9)] },
+        { range: w2, spans: [c(0, 3, 0, 0.8)] }, // = document 6-9
+      ],
+      16,
+      flat,
+    );
+    assert.deepEqual(merged, [c(6, 9, 0, 0.9)]);
+    // With a third window 4-14 that holds 6-9 away from its edges, the edge copies give way to it.
+    const seen = mergeWindows(
+      [
+        { range: w1, spans: [c(6, 9, 0, 0.9)] },
+        { range: { from: 4, to: 14 }, spans: [c(2, 4, 0, 0.7)] }, // document 6-8: the entity as that window sees it
+      ],
+      16,
+      flat,
+    );
+    assert.deepEqual(seen, [c(6, 8, 0, 0.7)]);
+  });
+
   test("conflicts across windows are resolved by the greedy rule over the whole document", () => {
     const windows = [
       { range: w1, spans: [c(7, 8, 0, 0.6)] },

@@ -36,7 +36,8 @@ export async function perWindowEntities(
 }
 
 /**
- * The merge rule: drop entities that start on an inner window's first word or end on its last word; keep the
+ * The merge rule: drop entities that start on an inner window's first word or end on its last word when some
+ * window contains them without touching its own inner edges; keep the
  * best score of identical (start, end, label); greedy selection by score (ties in document order), flat or nested.
  */
 export function mergeByRule(
@@ -47,11 +48,17 @@ export function mergeByRule(
 ): Entity[] {
   const words = splitWords(text);
   const best = new Map<string, Entity>();
-  for (const { range, entities } of windows) {
-    const innerStart = range.from > 0 ? words[range.from]?.start : undefined;
-    const innerEnd = range.to < words.length ? words[range.to - 1]?.end : undefined;
+  const edges = windows.map(({ range }) => ({
+    first: words[range.from]?.start ?? 0,
+    last: words[range.to - 1]?.end ?? 0,
+    innerStart: range.from > 0 ? words[range.from]?.start : undefined,
+    innerEnd: range.to < words.length ? words[range.to - 1]?.end : undefined,
+  }));
+  const touches = (e: Entity, w: (typeof edges)[number]) => e.start === w.innerStart || e.end === w.innerEnd;
+  const seenWhole = (e: Entity) => edges.some((w) => w.first <= e.start && e.end <= w.last && !touches(e, w));
+  for (const [i, { entities }] of windows.entries()) {
     for (const e of entities) {
-      if (e.start === innerStart || e.end === innerEnd) continue;
+      if (touches(e, edges[i] as (typeof edges)[number]) && seenWhole(e)) continue;
       const key = `${e.start}:${e.end}:${e.label}`;
       const kept = best.get(key);
       if (kept === undefined || e.score > kept.score) best.set(key, e);
