@@ -186,9 +186,7 @@ export function pipelineOptions(options: PredictOptions | StreamOptions): Pipeli
     window: options.window,
     overlap: options.overlap,
     maxPromptTokens:
-      "maxPromptTokens" in options && options.maxPromptTokens !== undefined
-        ? checkPositiveInteger(options.maxPromptTokens, "maxPromptTokens")
-        : undefined,
+      options.maxPromptTokens === undefined ? undefined : checkPositiveInteger(options.maxPromptTokens, "maxPromptTokens"),
   };
 }
 

@@ -36,8 +36,13 @@ export interface PredictOptions {
   overlap?: number;
   /** Token-level models: span score = min of start, end and inside probabilities (default, current GLiNER) or mean of inside probabilities (GLiNER ≤ 0.2.16). */
   tokenScore?: "min" | "mean";
-  /** Texts per model call (default 8, as the reference). */
-  batchSize?: number;
+  /**
+   * Passes per model call: a number (default 8, as the reference), or `"auto"`: short passes are packed up to a
+   * sub-token budget while long ones run alone (see docs/performance.md). Results do not depend on it.
+   */
+  batchSize?: number | "auto";
+  /** Sub-tokens a label prompt may take before the labels are split into groups (default 512). */
+  maxPromptTokens?: number;
   /** Called once per text that was truncated (`truncation: "truncate"`). Without it a warning is emitted. */
   onTruncate?: (info: TruncationInfo) => void;
 }

@@ -18,6 +18,7 @@ export interface ModelFlags {
   cacheDir?: string;
   offline?: boolean;
   threads?: number;
+  workers?: number;
 }
 
 export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
@@ -27,7 +28,10 @@ export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
     ...(flags.revision === undefined ? {} : { revision: flags.revision }),
     ...(flags.cacheDir === undefined ? {} : { cacheDir: flags.cacheDir }),
     ...(flags.offline ? { localFilesOnly: true } : {}),
-    ...(flags.threads === undefined ? {} : { session: { intraOpNumThreads: flags.threads } }),
+    session: {
+      ...(flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads }),
+      ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+    },
   });
 }
 
@@ -40,13 +44,19 @@ export function withModelFlags<T extends import("commander").Command>(command: T
     .option("--revision <rev>", "hub revision (branch, tag or commit)")
     .option("--cache-dir <dir>", "hub cache folder (default: huggingface_hub's)")
     .option("--offline", "never touch the network; use the cache only")
-    .option("--threads <n>", "ONNX Runtime intra-op threads", parseInteger) as T;
+    .option("--threads <n>", "ONNX Runtime intra-op threads", parseInteger)
+    .option("--workers <n>", "ONNX sessions in worker threads, batches run in parallel (one model copy each)", parseInteger) as T;
 }
 
 export function parseInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidInputError("flag", `expected an integer, got "${value}"`);
   return n;
+}
+
+/** `auto` or a positive integer. */
+export function parseBatchSize(value: string): number | "auto" {
+  return value === "auto" ? "auto" : parseInteger(value);
 }
 
 export function parseNumber(value: string): number {

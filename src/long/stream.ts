@@ -8,7 +8,6 @@ import { InvalidInputError } from "../errors.js";
 import type { TextRequest } from "../pipeline.js";
 import type { PredictOptions, TextPrediction } from "../types.js";
 import { checkLabels, checkPositiveInteger, checkText, describe, labelThresholds } from "../validate.js";
-import type { BatchSize } from "./batches.js";
 
 /** A text with, optionally, its own labels and an id that is passed through to its result. */
 export interface TextRecord {
@@ -21,13 +20,9 @@ export interface TextRecord {
 export type StreamInput = string | TextRecord;
 export type StreamSource = AsyncIterable<StreamInput> | Iterable<StreamInput>;
 
-export interface StreamOptions extends Omit<PredictOptions, "batchSize"> {
-  /** Passes per model call: a number, or "auto" (default): sized by sub-tokens, see docs/performance.md. */
-  batchSize?: BatchSize;
+export interface StreamOptions extends PredictOptions {
   /** Texts read ahead and run together (default 256). Memory holds at most this many texts and their results. */
   lookAhead?: number;
-  /** Sub-tokens a label prompt may take before the labels are split into groups (default 512). */
-  maxPromptTokens?: number;
 }
 
 /** One text's result; `index` is its position in the stream, `id` the record's id (undefined for plain strings). */

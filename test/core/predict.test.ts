@@ -38,7 +38,7 @@ for (const dir of [SPAN_MODEL, TOKEN_MODEL]) {
 
     test("batched results equal one-by-one results, whatever the batch size", async () => {
       const single = await Promise.all(TEXTS.map((t) => model.predictEntities(t, LABELS, { threshold: 0.3 })));
-      for (const batchSize of [1, 2, 8]) {
+      for (const batchSize of [1, 2, 8, "auto"] as const) {
         assertSameEntities(await model.batchPredictEntities(TEXTS, LABELS, { threshold: 0.3, batchSize }), single, `batchSize ${batchSize}`);
       }
     });

@@ -12,6 +12,7 @@ import {
   jsonlWriter,
   loadModelFromFlags,
   type ModelFlags,
+  parseBatchSize,
   parseInteger,
   parseList,
   parseNumber,
@@ -25,8 +26,10 @@ interface NerFlags extends ModelFlags {
   threshold: number;
   nested?: boolean;
   multiLabel?: boolean;
-  batchSize: number;
+  batchSize: number | "auto";
   truncation: Truncation;
+  window?: number;
+  overlap?: number;
   file?: string;
   input?: string;
   output?: string;
@@ -44,8 +47,10 @@ export function registerNerCommand(program: Command): void {
     .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, 0.5)
     .option("--nested", "allow nested entities (flat by default)")
     .option("--multi-label", "allow several labels on the same span")
-    .option("-b, --batch-size <n>", "texts per model call", parseInteger, 8)
+    .option("-b, --batch-size <n|auto>", "texts per model call, or auto (sized by sub-tokens)", parseBatchSize, 8)
     .option("--truncation <mode>", "long texts: window, truncate or error", "window")
+    .option("--window <words>", "window size in words for long texts (default: the model's max_len)", parseInteger)
+    .option("--overlap <words>", "words shared by consecutive windows (default: a quarter of the window)", parseInteger)
     .option("-f, --file <path>", "read the text from a file")
     .option("-i, --input <path>", "read JSONL records from a file ('-' for stdin)")
     .option("-o, --output <path>", "write JSONL here instead of stdout")
@@ -65,6 +70,8 @@ async function runNer(text: string | undefined, flags: NerFlags): Promise<void> 
     multiLabel: flags.multiLabel === true,
     batchSize: flags.batchSize,
     truncation: flags.truncation,
+    ...(flags.window === undefined ? {} : { window: flags.window }),
+    ...(flags.overlap === undefined ? {} : { overlap: flags.overlap }),
   };
   const model = await loadModelFromFlags(flags);
   const out = jsonlWriter(flags.output);
@@ -107,7 +114,7 @@ async function runJsonl(
     const labels = value["labels"] === undefined ? requireLabels(flags.labels, `--labels (line ${line} has no "labels")`) : value["labels"];
     if (!Array.isArray(labels)) throw new InvalidInputError("input", `line ${line}: "labels" must be an array of strings.`);
     pending.push({ id: value["id"] ?? line, text: value["text"], labels: labels as string[] });
-    if (pending.length >= flags.batchSize * 4) await flush();
+    if (pending.length >= (flags.batchSize === "auto" ? 64 : flags.batchSize * 4)) await flush();
   }
   await flush();
   bar.stop();
