@@ -11,8 +11,8 @@ import { processChunk } from "./process.js";
 import { batchProgress, type ProgressMode } from "./progress.js";
 import type { BatchSettings, BatchTask } from "./tasks.js";
 
-export interface LocalBatchOptions {
-  readonly model: GLiNER;
+/** What a batch run reads, writes and runs, in-process or through the queue. */
+export interface BatchRunOptions {
   readonly task: BatchTask;
   readonly settings: BatchSettings;
   /** JSONL input file (`-` for stdin). */
@@ -20,10 +20,14 @@ export interface LocalBatchOptions {
   readonly output: string;
   /** Default: the output's name with `.dead-letters.jsonl`. */
   readonly deadLetters?: string;
-  /** Documents per durable write (and per call into the task; the model batches inside it). */
+  /** Documents per durable write locally, per job in distributed mode. */
   readonly chunkSize: number;
   /** Progress on stderr: a bar, a line every 30 s, or nothing. */
   readonly progress: ProgressMode;
+}
+
+export interface LocalBatchOptions extends BatchRunOptions {
+  readonly model: GLiNER;
 }
 
 export interface BatchSummary {

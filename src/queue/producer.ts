@@ -10,10 +10,9 @@ import { resolve } from "node:path";
 import { Queue } from "bullmq";
 import { countInputLines, type DeadLetter, type Document, type InputLine } from "../batch/documents.js";
 import { pendingWork, type ScanCounts } from "../batch/input.js";
-import type { BatchSummary } from "../batch/local.js";
+import type { BatchRunOptions, BatchSummary } from "../batch/local.js";
 import { openOutputs } from "../batch/outputs.js";
-import { batchProgress, type ProgressMode } from "../batch/progress.js";
-import type { BatchSettings, BatchTask } from "../batch/tasks.js";
+import { batchProgress } from "../batch/progress.js";
 import { InvalidInputError } from "../errors.js";
 import { startCollector } from "./collector.js";
 import { connectRedis, type Log, parseRedisUrl, routeErrors, waitForRedis } from "./connection.js";
@@ -23,20 +22,11 @@ import { BULLMQ_PREFIX, checkName, defaultRunId, resultsQueueName } from "./name
 import { claimRun, RunRecorder } from "./run-record.js";
 import { failedJobsOfRun, startWatchdog } from "./watchdog.js";
 
-export interface DistributedBatchOptions {
+export interface DistributedBatchOptions extends BatchRunOptions {
   readonly url: string;
   readonly queueName: string;
   /** Default: derived from the host and output path. */
   readonly run?: string;
-  readonly task: BatchTask;
-  readonly settings: BatchSettings;
-  readonly input: string;
-  readonly output: string;
-  readonly deadLetters?: string;
-  /** Documents per job. */
-  readonly chunkSize: number;
-  /** Progress on stderr: a bar, a line every 30 s, or nothing. */
-  readonly progress: ProgressMode;
   /** Tries per job (BullMQ `attempts`), with exponential backoff from `backoffMs`. */
   readonly attempts: number;
   readonly backoffMs: number;
