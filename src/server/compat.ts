@@ -11,10 +11,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Entity, Relation } from "../index.js";
 import { extractRelationsBatch } from "../tasks/relations.js";
+import { CodePointIndex } from "../text/offsets.js";
 import { type ServerContext, checkTextLength, clientGone } from "./context.js";
 import { batchGroup, keyOf, nerGroup, taskModel } from "./groups.js";
 import { HttpError } from "./http-errors.js";
-import { codePointMapper } from "./offsets.js";
 import { errorResponses, labelsSchema, thresholdSchema } from "./schemas.js";
 
 /** PolyLoRA's name for "no adapter" in the reference server: the base model, which is what we serve. */
@@ -110,7 +110,8 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
       const signal = clientGone(reply);
       const settings = { threshold: body.threshold ?? 0.5, flatNer: body.flat_ner ?? true, multiLabel: body.multi_label ?? false };
       const entities = await ctx.batcher.submit(nerGroup(model, settings, batching.maxBatchSize), { text: body.text, labels: body.labels }, signal);
-      const toPoints = codePointMapper(body.text);
+      const points = new CodePointIndex(body.text);
+      const toPoints = (utf16: number) => points.toCodePoint(utf16);
       const answer = { entities: entities.map((e) => ({ ...e, start: toPoints(e.start), end: toPoints(e.end) })) };
       // The reference answers relations only when some were asked for (an empty list counts as none).
       if (body.relations == null || body.relations.length === 0) return answer;

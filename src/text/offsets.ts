@@ -35,15 +35,3 @@ export class CodePointIndex {
     return this.prefix === undefined ? utf16Offset : (this.prefix[utf16Offset] ?? utf16Offset);
   }
 }
-
-/** Code point offset → UTF-16 offset (for inputs that come from Python clients). */
-export function codePointToUtf16(text: string, codePointOffset: number): number {
-  let units = 0;
-  let points = 0;
-  while (points < codePointOffset && units < text.length) {
-    const unit = text.charCodeAt(units);
-    units += unit >= 0xd800 && unit <= 0xdbff && units + 1 < text.length ? 2 : 1;
-    points++;
-  }
-  return units;
-}

@@ -26,9 +26,3 @@ export function splitWords(text: string): Word[] {
   }
   return words;
 }
-
-/** Python `str.strip()` emptiness: true when the text has only Python whitespace. */
-export function isBlank(text: string): boolean {
-  PYTHON_WORD_OR_SYMBOL.lastIndex = 0;
-  return !PYTHON_WORD_OR_SYMBOL.test(text);
-}

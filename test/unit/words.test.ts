@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CodePointIndex, codePointToUtf16 } from "../../src/text/offsets.js";
-import { isBlank, splitWords } from "../../src/text/words.js";
+import { CodePointIndex } from "../../src/text/offsets.js";
+import { splitWords } from "../../src/text/words.js";
+import { utf16Offset } from "../helpers/fixtures.js";
 
 const words = (text: string) => splitWords(text).map((w) => w.text);
 
@@ -33,12 +34,12 @@ test("offsets are UTF-16 so text.slice works, and map to Python's code points", 
   const index = new CodePointIndex(text);
   const codePoint = index.toCodePoint(paris.start);
   assert.equal([...text].slice(codePoint, codePoint + 5).join(""), "Paris");
-  assert.equal(codePointToUtf16(text, codePoint), paris.start);
+  assert.equal(utf16Offset(text, codePoint), paris.start);
 });
 
-test("blank means Python str.strip() leaves nothing", () => {
-  assert.equal(isBlank(""), true);
-  assert.equal(isBlank(" \t\n\u3000\u0085"), true);
-  assert.equal(isBlank("\u200b"), false);
-  assert.equal(isBlank("\ufeff"), false);
+test("a text is blank (no model call) exactly when Python str.strip() leaves nothing: it has no words", () => {
+  assert.equal(splitWords("").length, 0);
+  assert.equal(splitWords(" \t\n\u3000\u0085").length, 0);
+  assert.equal(splitWords("\u200b").length, 1);
+  assert.equal(splitWords("\ufeff").length, 1);
 });
