@@ -6,7 +6,7 @@
 import type { GLiNER } from "../gliner.js";
 import { countInputLines, type DeadLetter, type Document } from "./documents.js";
 import { pendingWork, type ScanCounts } from "./input.js";
-import { openOutputs } from "./outputs.js";
+import { type BatchOutputs, openOutputs } from "./outputs.js";
 import { processChunk } from "./process.js";
 import { batchProgress, type ProgressMode } from "./progress.js";
 import type { BatchSettings, BatchTask } from "./tasks.js";
@@ -81,6 +81,16 @@ export async function runLocalBatch(options: LocalBatchOptions): Promise<BatchSu
   } finally {
     await outputs.close();
   }
+  return batchSummary(counts, written, started, outputs);
+}
+
+/** The summary of a finished run, local or distributed. */
+export function batchSummary(
+  counts: ScanCounts,
+  written: { results: number; deadLetters: number },
+  started: number,
+  outputs: Pick<BatchOutputs, "outputPath" | "deadLetterPath" | "repairedBytes">,
+): BatchSummary {
   return {
     lines: counts.lines,
     skipped: counts.skipped,

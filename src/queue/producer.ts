@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { Queue } from "bullmq";
 import { countInputLines, type DeadLetter, type Document, type InputLine } from "../batch/documents.js";
 import { pendingWork, type ScanCounts } from "../batch/input.js";
-import type { BatchRunOptions, BatchSummary } from "../batch/local.js";
+import { type BatchRunOptions, type BatchSummary, batchSummary } from "../batch/local.js";
 import { openOutputs } from "../batch/outputs.js";
 import { batchProgress } from "../batch/progress.js";
 import { InvalidInputError } from "../errors.js";
@@ -158,15 +158,7 @@ export async function runDistributedBatch(o: DistributedBatchOptions): Promise<B
 
     await closeCollectorAndDrop(collector, results);
     await recorder.finish("done");
-    return {
-      lines: counts.lines,
-      skipped: counts.skipped,
-      ...written,
-      seconds: (Date.now() - started) / 1000,
-      outputPath: outputs.outputPath,
-      deadLetterPath: outputs.deadLetterPath,
-      repairedBytes: outputs.repairedBytes,
-    };
+    return batchSummary(counts, written, started, outputs);
   } catch (error) {
     await recorder?.finish("failed", (error as Error).message).catch(() => undefined);
     throw error;
