@@ -4,7 +4,7 @@
  */
 import { InvalidInputError } from "./errors.js";
 import { type LoadedModel, type LoadOptions, loadModel } from "./model/load.js";
-import type { ModelConfig } from "./model/config.js";
+import type { ModelConfig, ModelFamily } from "./model/config.js";
 import { type StreamOptions, type StreamResult, type StreamSource, streamPredictions } from "./long/stream.js";
 import { type PipelineOptions, predictTexts, type TextRequest } from "./pipeline.js";
 import type { Runtime } from "./runtime/runtime.js";
@@ -35,6 +35,8 @@ export interface GlinerLoadOptions extends LoadOptions {
 export class GLiNER {
   /** The model's settings as read from gliner_config.json. */
   readonly config: ModelConfig;
+  /** The architecture recognised from gliner_config.json, as the reference's `_get_gliner_class` (e.g. "uni-span"). */
+  readonly family: ModelFamily;
   /** The resolved model source (folder path or hub id@revision) and ONNX file used. */
   readonly source: string;
   readonly onnxFile: string;
@@ -43,6 +45,7 @@ export class GLiNER {
   protected constructor(model: LoadedModel) {
     this.model = model;
     this.config = model.config;
+    this.family = model.config.family;
     this.source = model.source;
     this.onnxFile = model.onnxFile;
   }

@@ -6,7 +6,32 @@ import { GlinerError, ModelLoadError } from "../errors.js";
 
 export type ModelMode = "span" | "token";
 
+/**
+ * The GLiNER architecture, recognised from gliner_config.json as the reference's `GLiNER._get_gliner_class` does:
+ * `relations_layer` first, then `labels_decoder`, then `labels_encoder`; span or token from `span_mode`.
+ * An open union: families are added here as gliner-ts learns to run them.
+ */
+export type ModelFamily =
+  | "uni-span" // UniEncoderSpanGLiNER
+  | "uni-token" // UniEncoderTokenGLiNER
+  | "bi-span" // BiEncoderSpanGLiNER: a separate labels encoder
+  | "bi-token" // BiEncoderTokenGLiNER
+  | "relex-span" // UniEncoderSpanRelexGLiNER: entities and relations in one pass
+  | "relex-token" // UniEncoderTokenRelexGLiNER
+  | "decoder-span" // UniEncoderSpanDecoderGLiNER: a generative label decoder (not exportable to ONNX)
+  | "decoder-token"; // UniEncoderTokenDecoderGLiNER
+
+/** The families gliner-ts runs; the others are refused with UNSUPPORTED at load. */
+const RUNNABLE_FAMILIES: ReadonlySet<ModelFamily> = new Set<ModelFamily>(["uni-span", "uni-token"]);
+
+const DECODER_REFUSAL =
+  "GLiNER models with a generative label decoder (labels_decoder) cannot run in gliner-ts: the reference cannot " +
+  "export them to ONNX (the decoder generates labels token by token in Python).";
+const FAMILY_REFUSALS: Partial<Record<ModelFamily, string>> = { "decoder-span": DECODER_REFUSAL, "decoder-token": DECODER_REFUSAL };
+
 export interface ModelConfig {
+  /** The architecture (see {@link ModelFamily}). */
+  readonly family: ModelFamily;
   /** "span" for span models (markerV0 and the other span modes), "token" for `token_level`. */
   readonly mode: ModelMode;
   /** The configured `span_mode` string, e.g. "markerV0" or "token_level". */
@@ -22,21 +47,30 @@ export interface ModelConfig {
   readonly modelName: string;
 }
 
-const UNSUPPORTED_KEYS: ReadonlyArray<[key: string, what: string]> = [
-  ["labels_encoder", "bi-encoder GLiNER models (labels_encoder)"],
-  ["labels_decoder", "GLiNER models with a generative label decoder (labels_decoder)"],
-  ["relations_layer", "GLiNER-relex models (relations_layer)"],
-];
+/** The family of a parsed gliner_config.json, in the reference's order of precedence. */
+export function modelFamily(config: Readonly<Record<string, unknown>>): ModelFamily {
+  const kind = config["span_mode"] === "token_level" ? "token" : "span";
+  const set = (key: string) => config[key] !== undefined && config[key] !== null;
+  if (set("relations_layer")) return `relex-${kind}`;
+  if (set("labels_decoder")) return `decoder-${kind}`;
+  if (set("labels_encoder")) return `bi-${kind}`;
+  return `uni-${kind}`;
+}
+
+/** True for the bi-encoder families (separate labels encoder, no label prompt in the text). */
+export function isBiEncoder(family: ModelFamily): boolean {
+  return family === "bi-span" || family === "bi-token";
+}
 
 export function parseModelConfig(raw: unknown, source = "gliner_config.json"): ModelConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new ModelLoadError(`${source} must hold a JSON object.`);
   }
   const c = raw as Record<string, unknown>;
-  for (const [key, what] of UNSUPPORTED_KEYS) {
-    if (c[key] !== undefined && c[key] !== null) {
-      throw new GlinerError("UNSUPPORTED", `${what} are not supported yet by gliner-ts (${source} sets "${key}").`);
-    }
+  const family = modelFamily(c);
+  if (!RUNNABLE_FAMILIES.has(family)) {
+    const refusal = FAMILY_REFUSALS[family] ?? `The GLiNER family "${family}" is not supported yet by gliner-ts.`;
+    throw new GlinerError("UNSUPPORTED", `${refusal} (${source}: ${familyKeys(c)}.)`);
   }
   const splitter = c["words_splitter_type"] ?? "whitespace";
   if (splitter !== "whitespace") {
@@ -57,6 +91,7 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     );
   }
   return {
+    family,
     mode: spanMode === "token_level" ? "token" : "span",
     spanMode,
     maxWidth: intField(c, "max_width", 12, source),
@@ -66,6 +101,12 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     classTokenIndex,
     modelName: stringField(c, "model_name", "", source),
   };
+}
+
+function familyKeys(c: Record<string, unknown>): string {
+  const keys = ["relations_layer", "labels_decoder", "labels_encoder"].filter((k) => c[k] !== undefined && c[k] !== null);
+  const mode = `span_mode "${String(c["span_mode"] ?? "markerV0")}"`;
+  return keys.length === 0 ? mode : `${keys.map((k) => `"${k}" is set`).join(", ")}, ${mode}`;
 }
 
 function stringField(c: Record<string, unknown>, key: string, fallback: string, source: string): string {

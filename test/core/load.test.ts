@@ -34,6 +34,7 @@ describe("loading from the hub", () => {
     assert.deepEqual(await remote.predictEntities(TEXT, LABELS), await local.predictEntities(TEXT, LABELS));
     assert.ok(progress.includes("onnx/model.onnx"));
     assert.equal(remote.onnxFile, "onnx/model.onnx");
+    assert.equal(remote.family, "uni-span");
     await Promise.all([remote.dispose(), local.dispose()]);
   });
 
@@ -87,8 +88,11 @@ describe("load errors", () => {
     const dir = join(broken, "biencoder");
     await cp(SPAN_MODEL, dir, { recursive: true });
     const config = JSON.parse(await (await import("node:fs/promises")).readFile(join(dir, "gliner_config.json"), "utf8"));
-    await writeFile(join(dir, "gliner_config.json"), JSON.stringify({ ...config, labels_encoder: "BAAI/bge-small-en-v1.5" }));
-    await assert.rejects(GLiNER.fromPretrained(dir), (e: unknown) => isGlinerError(e) && e.code === "UNSUPPORTED");
+    await writeFile(join(dir, "gliner_config.json"), JSON.stringify({ ...config, labels_decoder: "gpt2" }));
+    await assert.rejects(
+      GLiNER.fromPretrained(dir),
+      (e: unknown) => isGlinerError(e) && e.code === "UNSUPPORTED" && /generative label decoder/.test(e.message),
+    );
   });
 
   test("a source that is neither a folder nor a repo id", async () => {

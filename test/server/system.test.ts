@@ -39,6 +39,7 @@ describe("server system routes", () => {
     assert.deepEqual(ready.json(), { status: "ready", queued: 0, inFlight: 0 });
     assert.equal((await post(app, "/v1/ner", REQUEST)).status, 200);
     assert.equal((await get(app, "/v1/model")).json().mode, "span");
+    assert.equal((await get(app, "/v1/model")).json().family, "uni-span");
     await app.close();
   });
 

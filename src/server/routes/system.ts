@@ -53,10 +53,11 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
         response: {
           200: {
             type: "object",
-            required: ["source", "mode", "maxLen"],
+            required: ["source", "family", "mode", "maxLen"],
             properties: {
               source: { type: "string", description: "Model folder or hub id@revision." },
               onnxFile: { type: "string" },
+              family: { type: "string", description: "The GLiNER architecture, as the reference's _get_gliner_class: uni-span, uni-token, bi-span, bi-token, ..." },
               mode: { type: "string", enum: ["span", "token"], description: "Span-level or token-level GLiNER." },
               maxLen: { type: "integer", description: "Words per model pass; longer texts are windowed." },
               tasks: { type: "array", items: { type: "string" }, description: "Task routes under /v1." },
@@ -70,7 +71,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
     async () => {
       const model = ctx.model();
       const files = modelFolder(model) === undefined ? {} : { files: "./model/" };
-      return { source: model.source, onnxFile: model.onnxFile, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...files };
+      return { source: model.source, onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...files };
     },
   );
 }
