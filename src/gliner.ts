@@ -8,6 +8,7 @@ import type { ModelConfig, ModelFamily } from "./model/config.js";
 import { type StreamOptions, type StreamResult, type StreamSource, streamPredictions } from "./long/stream.js";
 import { type PipelineOptions, predictTexts, type TextRequest } from "./pipeline.js";
 import type { Runtime } from "./runtime/runtime.js";
+import { emitWarning } from "./warnings.js";
 import type { Entity, PredictOptions, TextPrediction } from "./types.js";
 import { classifyTexts } from "./tasks/classify.js";
 import { extractOpen } from "./tasks/extract.js";
@@ -24,6 +25,7 @@ import {
   checkPositiveInteger,
   checkText,
   checkTexts,
+  checkWordSplitter,
   labelThresholds,
 } from "./validate.js";
 
@@ -190,6 +192,7 @@ export function pipelineOptions(options: PredictOptions | StreamOptions): Pipeli
     overlap: options.overlap,
     maxPromptTokens:
       options.maxPromptTokens === undefined ? undefined : checkPositiveInteger(options.maxPromptTokens, "maxPromptTokens"),
+    wordSplitter: options.wordSplitter === undefined ? undefined : checkWordSplitter(options.wordSplitter),
   };
 }
 
@@ -198,12 +201,6 @@ function reportTruncation(results: readonly TextPrediction[], options: PredictOp
     if (!result.truncated) return;
     const info = { index, words: result.words, keptWords: result.modelWords };
     if (options.onTruncate) options.onTruncate(info);
-    else emitWarning(`gliner-ts: text ${index} has ${info.words} words; only the first ${info.keptWords} were read (truncation: "truncate").`);
+    else emitWarning(`gliner-ts: text ${index} has ${info.words} words; only the first ${info.keptWords} were read (truncation: "truncate").`, "GlinerTruncationWarning");
   });
-}
-
-function emitWarning(message: string): void {
-  const proc = (globalThis as { process?: { emitWarning?: (m: string, type: string) => void } }).process;
-  if (proc?.emitWarning) proc.emitWarning(message, "GlinerTruncationWarning");
-  else console.warn(message);
 }

@@ -16,7 +16,7 @@ import { planPasses, type WordRange } from "./long/plan.js";
 import type { LoadedModel } from "./model/load.js";
 import { encodePrompt, type EncodedPrompt } from "./prompt/encode.js";
 import { buildFeeds } from "./tensors/batch.js";
-import { splitWords, type Word } from "./text/words.js";
+import { type Word, type WordSplitterSpec, wordSplitterFor } from "./text/words.js";
 import type { TextPrediction, Truncation } from "./types.js";
 
 /** One text with its (de-duplicated) labels and thresholds. */
@@ -38,6 +38,8 @@ export interface PipelineOptions {
   readonly overlap?: number | undefined;
   /** Sub-tokens a label prompt may take before the labels are split into groups (default 512). */
   readonly maxPromptTokens?: number | undefined;
+  /** Overrides the model's word splitter. */
+  readonly wordSplitter?: WordSplitterSpec | undefined;
 }
 
 /** How one text is cut into passes: label groups × word windows. */
@@ -101,7 +103,7 @@ export async function predictTexts(
 
 /** Label groups from the prompt budget, then word windows from what the largest group's prompt leaves. */
 function planText(model: LoadedModel, request: TextRequest, index: number, options: PipelineOptions, firstPass: number): TextPlan {
-  const words = splitWords(request.text);
+  const words = wordSplitterFor(options.wordSplitter ?? model.config.wordSplitter)(request.text);
   // Empty after strip(): no model call, as the reference.
   if (words.length === 0) return { words, groups: [], ranges: [], firstPass };
   const { tokenizer, config } = model;

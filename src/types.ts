@@ -1,3 +1,4 @@
+import type { WordSplitter } from "./text/words.js";
 /** Public data types. Offsets are UTF-16 code units: `text.slice(entity.start, entity.end) === entity.text`. */
 
 export interface Entity {
@@ -43,6 +44,12 @@ export interface PredictOptions {
   batchSize?: number | "auto";
   /** Sub-tokens a label prompt may take before the labels are split into groups (default 512). */
   maxPromptTokens?: number;
+  /**
+   * How the text is cut into words: `"whitespace"` (the reference's rule), `"intl"` (Intl.Segmenter), `"auto"`
+   * (Intl.Segmenter only for runs of Chinese, Japanese, Thai, …), optionally with a locale: `"intl:ja"`.
+   * Default: the model's (its config's `words_splitter_type`, or the `wordSplitter` load option).
+   */
+  wordSplitter?: WordSplitter;
   /** Called once per text that was truncated (`truncation: "truncate"`). Without it a warning is emitted. */
   onTruncate?: (info: TruncationInfo) => void;
 }

@@ -1,5 +1,6 @@
 /** Checks on caller input, so bad input fails early with an {@link InvalidInputError} that says how to fix it. */
 import { InvalidInputError } from "./errors.js";
+import { parseWordSplitter, type WordSplitterSpec } from "./text/words.js";
 import type { PredictOptions } from "./types.js";
 
 export function checkText(text: unknown, argument = "text"): string {
@@ -65,4 +66,16 @@ export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
+}
+
+/** A `wordSplitter` option ("whitespace", "intl", "auto", optionally "intl:<locale>") as its parsed spec. */
+export function checkWordSplitter(value: unknown, name = "wordSplitter"): WordSplitterSpec {
+  if (typeof value !== "string") {
+    throw new InvalidInputError(name, `${name} must be a string such as "whitespace", "intl", "auto" or "intl:ja".`);
+  }
+  try {
+    return parseWordSplitter(value);
+  } catch (error) {
+    throw new InvalidInputError(name, `${name}: ${(error as Error).message}`);
+  }
 }

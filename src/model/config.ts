@@ -3,6 +3,8 @@
  * gliner-ts cannot run is refused here with a message, never half-supported.
  */
 import { GlinerError, ModelLoadError } from "../errors.js";
+import type { WordSplitterSpec } from "../text/words.js";
+import { splitterFromConfig } from "./word-splitter.js";
 
 export type ModelMode = "span" | "token";
 
@@ -45,6 +47,10 @@ export interface ModelConfig {
   /** Token id of `entToken` as the config states it (checked against the tokenizer at load). */
   readonly classTokenIndex: number;
   readonly modelName: string;
+  /** How texts are cut into words by default (from `words_splitter_type`; callers may override per call). */
+  readonly wordSplitter: WordSplitterSpec;
+  /** Set when `words_splitter_type` names a Python splitter that gliner-ts replaces (given once at load). */
+  readonly wordSplitterNotice?: string;
 }
 
 /** The family of a parsed gliner_config.json, in the reference's order of precedence. */
@@ -72,13 +78,7 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     const refusal = FAMILY_REFUSALS[family] ?? `The GLiNER family "${family}" is not supported yet by gliner-ts.`;
     throw new GlinerError("UNSUPPORTED", `${refusal} (${source}: ${familyKeys(c)}.)`);
   }
-  const splitter = c["words_splitter_type"] ?? "whitespace";
-  if (splitter !== "whitespace") {
-    throw new GlinerError(
-      "UNSUPPORTED",
-      `words_splitter_type "${String(splitter)}" is not supported; gliner-ts implements the reference's "whitespace" splitter.`,
-    );
-  }
+  const splitter = splitterFromConfig(c["words_splitter_type"], source);
   if (c["precomputed_prompts_mode"] === true) {
     throw new GlinerError("UNSUPPORTED", `Models with precomputed_prompts_mode are not supported (${source}).`);
   }
@@ -100,6 +100,8 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     sepToken: stringField(c, "sep_token", "<<SEP>>", source),
     classTokenIndex,
     modelName: stringField(c, "model_name", "", source),
+    wordSplitter: splitter.spec,
+    ...(splitter.notice === undefined ? {} : { wordSplitterNotice: splitter.notice }),
   };
 }
 

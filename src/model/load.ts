@@ -5,6 +5,9 @@
 import { ModelLoadError } from "../errors.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "../runtime/runtime.js";
 import { type ModelConfig, parseModelConfig } from "./config.js";
+import type { WordSplitter } from "../text/words.js";
+import { checkWordSplitter } from "../validate.js";
+import { emitWarningOnce } from "../warnings.js";
 import { onnxCandidates, onnxFileForDtype } from "./files.js";
 import { WordTokenizer } from "./tokenizer.js";
 
@@ -16,6 +19,11 @@ export interface LoadOptions extends OpenOptions {
   /** Overrides the config's `max_len` (words per pass), like the reference's `from_pretrained(max_length=…)`. */
   maxLength?: number;
   session?: SessionOptions;
+  /**
+   * How texts are cut into words unless a call says otherwise: `"whitespace"` (the reference), `"intl"`,
+   * `"auto"`, optionally with a locale (`"intl:ja"`). Default: what the config's `words_splitter_type` names.
+   */
+  wordSplitter?: WordSplitter;
 }
 
 export interface LoadedModel {
@@ -33,6 +41,8 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
   const files = await runtime.openModel(source, options);
   let config = parseModelConfig(await readJson(files, "gliner_config.json", true), "gliner_config.json");
   if (options.maxLength !== undefined) config = { ...config, maxLen: options.maxLength };
+  if (options.wordSplitter !== undefined) config = { ...config, wordSplitter: checkWordSplitter(options.wordSplitter) };
+  else if (config.wordSplitterNotice !== undefined) emitWarningOnce(config.wordSplitterNotice, "GlinerWordSplitterWarning");
   const tokenizer = new WordTokenizer({
     tokenizer: (await readJson(files, "tokenizer.json", true)) as Record<string, unknown>,
     tokenizerConfig: ((await readJson(files, "tokenizer_config.json", false)) ?? {}) as Record<string, unknown>,

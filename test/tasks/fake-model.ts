@@ -18,7 +18,7 @@ export function fakeModel(
   maxLen = 384,
 ): { model: TaskModel; calls: FakeCall[] } {
   const calls: FakeCall[] = [];
-  const config = { family: "uni-span", mode: "span", spanMode: "markerV0", maxWidth: 12, maxLen, entToken: "<<ENT>>", sepToken: "<<SEP>>", classTokenIndex: 1, modelName: "fake" } satisfies ModelConfig;
+  const config = { family: "uni-span", mode: "span", spanMode: "markerV0", maxWidth: 12, maxLen, entToken: "<<ENT>>", sepToken: "<<SEP>>", classTokenIndex: 1, modelName: "fake", wordSplitter: { kind: "whitespace" } } satisfies ModelConfig;
   const model: TaskModel = {
     config,
     inference: async (texts, labels, options) => {
