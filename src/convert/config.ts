@@ -57,6 +57,12 @@ const DEBERTA_V3_DEFAULTS = {
   type_vocab_size: 0,
 };
 
+/** The config.json of a built-in deberta-v3 backbone (GLiNER and GLiNER2 configs name it in `model_name`). */
+export function knownBackbone(name: string): Json | undefined {
+  const known = KNOWN_BACKBONES[name];
+  return known ? { ...DEBERTA_V3_DEFAULTS, ...known } : undefined;
+}
+
 function unsupported(message: string): GlinerError {
   return new GlinerError("UNSUPPORTED", `${message} The converter supports uni-encoder GLiNER models (span_mode markerV0 or token_level) on a DeBERTa-v2/v3 backbone; see docs/convert.md.`);
 }
@@ -92,8 +98,8 @@ function encoderConfigOf(config: Json): Json {
   const embedded = config.encoder_config;
   if (embedded && typeof embedded === "object") return embedded as Json;
   const name = String(config.model_name ?? "");
-  const known = KNOWN_BACKBONES[name];
-  if (known) return { ...DEBERTA_V3_DEFAULTS, ...known };
+  const known = knownBackbone(name);
+  if (known) return known;
   throw new ModelLoadError(
     `gliner_config.json has no encoder_config and its backbone "${name}" is not one the converter knows. ` +
       `Pass the backbone's config.json as the encoderConfig option.`,

@@ -1,9 +1,10 @@
 /**
  * `convertCheckpoint`: GLiNER checkpoint folder (gliner_config.json + model.safetensors or pytorch_model.bin +
- * tokenizer files) → a folder the GLiNER ONNX loader reads (same files + onnx/model*.onnx).
+ * tokenizer files) → a folder the GLiNER ONNX loader reads (same files + onnx/model*.onnx). A GLiNER2 folder
+ * (config.json of model_type "extractor" + encoder_config/) goes to gliner2.ts.
  */
 import { copyFile, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { parseSettings, type GlinerSettings } from "./config.js";
 import { buildDeberta, type Weights } from "./deberta.js";
@@ -54,62 +55,97 @@ const OPSET = 19;
 const VERSION = "0.1.0";
 
 export async function convertCheckpoint(sourceFolder: string, outFolder: string, options: ConvertOptions = {}): Promise<ConvertResult> {
-  const dtype = options.dtype ?? "fp32";
-  if (!(dtype in ONNX_FILE)) throw new InvalidInputError("dtype", `dtype must be "fp32", "fp16" or "q8", got ${JSON.stringify(dtype)}.`);
-  if (options.weights !== undefined && options.weights !== "safetensors" && options.weights !== "pytorch") {
-    throw new InvalidInputError("weights", `weights must be "safetensors" or "pytorch", got ${JSON.stringify(options.weights)}.`);
-  }
+  const dtype = checkOptions(options);
   const source = resolve(sourceFolder);
-  const out = resolve(outFolder);
+  if (!(await exists(join(source, "gliner_config.json"))) && (await exists(join(source, "config.json")))) {
+    const { convertGliner2Checkpoint } = await import("./gliner2.js");
+    return convertGliner2Checkpoint(source, outFolder, options);
+  }
   const config = await readConfig(source);
   const settings = parseSettings(config, options.encoderConfig);
   const checkpoint = await openCheckpoint(source, options.weights);
   try {
     const store = new WeightStore(checkpoint);
     const graph = buildGraph(settings, store, dtype);
-    await mkdir(join(out, "onnx"), { recursive: true });
-    const modelPath = join(out, "onnx", ONNX_FILE[dtype]);
-    const tmp = `${modelPath}.partial`;
-    try {
-      const written = await writeModel(tmp, graph, {
-        opset: OPSET,
-        producerVersion: VERSION,
-        externalData: options.externalData,
-        dataLocation: `${ONNX_FILE[dtype]}_data`,
-        metadata: { source_weights: checkpoint.file, dtype, span_mode: settings.spanMode },
-      });
-      if (written.externalData) await rename(`${tmp}_data`, `${modelPath}_data`);
-      await rename(tmp, modelPath);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      await rm(`${tmp}_data`, { force: true });
-      throw error;
-    }
-    const files = [`onnx/${ONNX_FILE[dtype]}`];
-    if (await exists(`${modelPath}_data`)) files.push(`onnx/${ONNX_FILE[dtype]}_data`);
-    for (const name of COPIED_FILES) {
-      const from = join(source, name);
-      if (!(await exists(from))) continue;
-      if (resolve(from) !== join(out, name)) await copyFile(from, join(out, name));
-      files.push(name);
-    }
-    return { modelPath, files, weightsFile: checkpoint.file, dtype, unusedTensors: store.unused() };
+    return await writeConverted(graph, checkpoint, store, { source, out: resolve(outFolder), dtype, copied: COPIED_FILES, externalData: options.externalData, metadata: { span_mode: settings.spanMode } });
   } finally {
     await checkpoint.close();
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Validates dtype / weights and returns the dtype. */
+export function checkOptions(options: ConvertOptions): ConvertDType {
+  const dtype = options.dtype ?? "fp32";
+  if (!(dtype in ONNX_FILE)) throw new InvalidInputError("dtype", `dtype must be "fp32", "fp16" or "q8", got ${JSON.stringify(dtype)}.`);
+  if (options.weights !== undefined && options.weights !== "safetensors" && options.weights !== "pytorch") {
+    throw new InvalidInputError("weights", `weights must be "safetensors" or "pytorch", got ${JSON.stringify(options.weights)}.`);
+  }
+  return dtype;
+}
+
+interface WriteTarget {
+  source: string;
+  out: string;
+  dtype: ConvertDType;
+  /** Files copied from the source folder when they exist (paths relative to it). */
+  copied: readonly string[];
+  externalData: boolean | undefined;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Streams the graph to `out/onnx/<file>` (through `<file>.partial`, renamed when complete) and copies the
+ * config / tokenizer files next to it.
+ */
+export async function writeConverted(graph: GraphBuilder, checkpoint: Checkpoint, store: WeightStore, t: WriteTarget): Promise<ConvertResult> {
+  await mkdir(join(t.out, "onnx"), { recursive: true });
+  const modelPath = join(t.out, "onnx", ONNX_FILE[t.dtype]);
+  const tmp = `${modelPath}.partial`;
+  try {
+    const written = await writeModel(tmp, graph, {
+      opset: OPSET,
+      producerVersion: VERSION,
+      externalData: t.externalData,
+      dataLocation: `${ONNX_FILE[t.dtype]}_data`,
+      metadata: { source_weights: checkpoint.file, dtype: t.dtype, ...t.metadata },
+    });
+    if (written.externalData) await rename(`${tmp}_data`, `${modelPath}_data`);
+    await rename(tmp, modelPath);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    await rm(`${tmp}_data`, { force: true });
+    throw error;
+  }
+  const files = [`onnx/${ONNX_FILE[t.dtype]}`];
+  if (await exists(`${modelPath}_data`)) files.push(`onnx/${ONNX_FILE[t.dtype]}_data`);
+  for (const name of t.copied) {
+    const from = join(t.source, name);
+    if (!(await exists(from))) continue;
+    const to = join(t.out, name);
+    if (resolve(from) !== to) {
+      await mkdir(dirname(to), { recursive: true });
+      await copyFile(from, to);
+    }
+    files.push(name);
+  }
+  return { modelPath, files, weightsFile: checkpoint.file, dtype: t.dtype, unusedTensors: store.unused() };
+}
+
+export async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
 
-async function readConfig(folder: string): Promise<Record<string, unknown>> {
-  const path = join(folder, "gliner_config.json");
+/** A JSON object file of the checkpoint folder (default gliner_config.json). */
+export async function readConfig(folder: string, name = "gliner_config.json"): Promise<Record<string, unknown>> {
+  const path = join(folder, name);
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (cause) {
-    throw new ModelLoadError(`No gliner_config.json in ${folder}. Point the converter at a GLiNER model folder.`, { cause });
+    throw new ModelLoadError(
+      `No ${name} in ${folder}. Point the converter at a GLiNER model folder (gliner_config.json) or a GLiNER2 one (config.json + encoder_config/).`,
+      { cause },
+    );
   }
   try {
     const parsed = JSON.parse(text) as unknown;
@@ -120,7 +156,7 @@ async function readConfig(folder: string): Promise<Record<string, unknown>> {
   throw new ModelLoadError(`${path} does not hold a JSON object.`);
 }
 
-async function openCheckpoint(folder: string, which: "safetensors" | "pytorch" | undefined): Promise<Checkpoint> {
+export async function openCheckpoint(folder: string, which: "safetensors" | "pytorch" | undefined): Promise<Checkpoint> {
   const st = join(folder, "model.safetensors");
   const pt = join(folder, "pytorch_model.bin");
   if (which === "safetensors" || (which === undefined && (await exists(st)))) {

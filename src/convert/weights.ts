@@ -116,14 +116,15 @@ export class WeightStore {
   readonly prefix: string;
   private readonly used = new Set<string>();
 
-  constructor(readonly checkpoint: Checkpoint) {
-    const anchor = "token_rep_layer.bert_layer.model.embeddings.word_embeddings.weight";
+  /** `anchor`: a key every checkpoint of the family has (default: a GLiNER uni-encoder's word embeddings). */
+  constructor(
+    readonly checkpoint: Checkpoint,
+    anchor = "token_rep_layer.bert_layer.model.embeddings.word_embeddings.weight",
+    family = "a uni-encoder GLiNER checkpoint with a transformers backbone. Check that the folder holds a GLiNER model (gliner_config.json + weights)",
+  ) {
     const key = [...checkpoint.tensors.keys()].find((k) => k.endsWith(anchor));
     if (key === undefined) {
-      throw new ModelLoadError(
-        `${checkpoint.file} has no tensor named "${anchor}": this does not look like a uni-encoder GLiNER ` +
-          `checkpoint with a transformers backbone. Check that the folder holds a GLiNER model (gliner_config.json + weights).`,
-      );
+      throw new ModelLoadError(`${checkpoint.file} has no tensor named "${anchor}": this does not look like ${family}.`);
     }
     this.prefix = key.slice(0, key.length - anchor.length);
   }
