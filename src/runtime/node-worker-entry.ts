@@ -4,12 +4,13 @@ import * as ort from "onnxruntime-node";
 import { explainProviderError, ortOptions } from "./node.js";
 import type { WorkerReply } from "./node-workers.js";
 import { wrapOrtSession } from "./ort-session.js";
-import type { Session, SessionOptions, TensorData } from "./runtime.js";
+import type { Session, TensorData } from "./runtime.js";
+import type { ResolvedSessionOptions } from "./session-defaults.js";
 
 const port = parentPort;
 if (port === null) throw new Error("node-worker-entry.ts runs only as a worker thread");
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
-const { model, options } = workerData as { model: string | Uint8Array; options: SessionOptions };
+const { model, options } = workerData as { model: string | Uint8Array; options: ResolvedSessionOptions };
 
 let session: Session;
 try {

@@ -1,13 +1,13 @@
 /**
  * A {@link Session} backed by a pool of worker threads, each with its own ONNX Runtime session (the cores
- * shared out between them for intra-op threads, unless set). onnxruntime-node runs a session synchronously on the calling thread, so a single session
+ * shared out between them for intra-op threads, unless set: session-defaults.ts). onnxruntime-node runs a session synchronously on the calling thread, so a single session
  * can only use more cores through intra-op threads, which scale poorly on GLiNER-sized operators; N workers run
  * N batches at once instead (docs/performance.md has the measurements). Costs N copies of the model in memory.
  */
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ModelLoadError, InferenceError } from "../errors.js";
-import type { FloatTensor, Session, SessionOptions, TensorData } from "./runtime.js";
+import type { FloatTensor, Session, TensorData } from "./runtime.js";
+import type { ResolvedSessionOptions } from "./session-defaults.js";
 
 /** Messages from a worker (see node-worker-entry.ts). */
 export type WorkerReply =
@@ -23,11 +23,10 @@ interface Job {
   reject(reason: unknown): void;
 }
 
-export async function createWorkerSession(model: string | Uint8Array, options: SessionOptions): Promise<Session> {
-  const count = options.workers ?? 1;
-  // The cores shared out between the workers, unless set.
-  const intraOpNumThreads = options.intraOpNumThreads ?? Math.max(1, Math.floor(availableParallelism() / count));
-  const workerOptions: SessionOptions = { ...options, workers: 1, intraOpNumThreads };
+/** `options` are resolved (session-defaults.ts): the intra-op threads are already those of one worker. */
+export async function createWorkerSession(model: string | Uint8Array, options: ResolvedSessionOptions): Promise<Session> {
+  const count = options.workers;
+  const workerOptions: ResolvedSessionOptions = { ...options, workers: 1 };
   const started = await Promise.allSettled(Array.from({ length: count }, () => startWorker(model, workerOptions)));
   const workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failure = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -90,7 +89,7 @@ interface StartedWorker {
   readonly names: { inputNames: string[]; outputNames: string[] };
 }
 
-function startWorker(model: string | Uint8Array, options: SessionOptions): Promise<StartedWorker> {
+function startWorker(model: string | Uint8Array, options: ResolvedSessionOptions): Promise<StartedWorker> {
   const worker = new Worker(workerBootstrap(), { eval: true, workerData: { model, options } });
   return new Promise((resolve, reject) => {
     const onMessage = (reply: WorkerReply) => {

@@ -2,7 +2,9 @@
  * The Node.js runtime: onnxruntime-node, local folders through node:fs, hub repos through the
  * huggingface_hub-compatible cache (node-hub.ts). The only core file that imports onnxruntime-node.
  */
+import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
@@ -10,6 +12,7 @@ import { downloadHubFile } from "./node-hub.js";
 import { createWorkerSession } from "./node-workers.js";
 import { wrapOrtSession } from "./ort-session.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
+import { type MachineProfile, type ResolvedSessionOptions, resolveSessionOptions } from "./session-defaults.js";
 
 export function nodeRuntime(): Runtime {
   return { name: "node", openModel, createSession };
@@ -56,8 +59,9 @@ function hubRepo(repo: string, options: OpenOptions): ModelFiles {
   };
 }
 
-async function createSession(model: string | Uint8Array, options: SessionOptions): Promise<Session> {
-  if ((options.workers ?? 1) > 1) return createWorkerSession(model, options);
+async function createSession(model: string | Uint8Array, given: SessionOptions): Promise<Session> {
+  const options = resolveSessionOptions(given, nodeMachine());
+  if (options.workers > 1) return createWorkerSession(model, options);
   let session: ort.InferenceSession;
   try {
     session =
@@ -81,20 +85,42 @@ export function explainProviderError(cause: unknown, options: SessionOptions): u
   );
 }
 
-/** Our session options → onnxruntime-node's (shared with the worker threads of node-workers.ts). */
-export function ortOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
+/**
+ * The machine the defaults are chosen for: physical cores within this process's CPU affinity
+ * (`availableParallelism()` counts hyper-threads; /proc/cpuinfo says how many share a core).
+ */
+export function nodeMachine(): MachineProfile {
+  machine ??= { physicalCores: Math.max(1, Math.round(availableParallelism() / threadsPerCore())) };
+  return machine;
+}
+let machine: MachineProfile | undefined;
+
+function threadsPerCore(): number {
+  try {
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    const siblings = Number(/^siblings\s*:\s*(\d+)/m.exec(info)?.[1]);
+    const cores = Number(/^cpu cores\s*:\s*(\d+)/m.exec(info)?.[1]);
+    return siblings > 0 && cores > 0 && siblings >= cores ? siblings / cores : 1;
+  } catch {
+    return 1; // not Linux: assume no SMT rather than guess
+  }
+}
+
+/**
+ * Session options with the defaults decided (session-defaults.ts) → onnxruntime-node's. Shared with the
+ * worker threads of node-workers.ts.
+ */
+export function ortOptions(options: ResolvedSessionOptions): ort.InferenceSession.SessionOptions {
+  const spin = options.allowSpinning ? "1" : "0";
   const out: ort.InferenceSession.SessionOptions = {
-    graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
-    executionProviders: options.executionProviders ?? ["cpu"],
+    graphOptimizationLevel: options.graphOptimizationLevel,
+    executionProviders: options.executionProviders,
+    intraOpNumThreads: options.intraOpNumThreads,
+    interOpNumThreads: options.interOpNumThreads,
+    executionMode: options.executionMode,
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   };
-  if (options.intraOpNumThreads !== undefined) out.intraOpNumThreads = options.intraOpNumThreads;
-  if (options.interOpNumThreads !== undefined) out.interOpNumThreads = options.interOpNumThreads;
-  if (options.executionMode !== undefined) out.executionMode = options.executionMode;
   if (options.enableCpuMemArena !== undefined) out.enableCpuMemArena = options.enableCpuMemArena;
   if (options.enableMemPattern !== undefined) out.enableMemPattern = options.enableMemPattern;
-  if (options.allowSpinning !== undefined) {
-    const spin = options.allowSpinning ? "1" : "0";
-    out.extra = { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } };
-  }
   return out;
 }

@@ -29,12 +29,16 @@ export interface Session {
 
 export type GraphOptimizationLevel = "disabled" | "basic" | "extended" | "all";
 
-/** ONNX Runtime settings that matter on CPU (and the execution providers). */
+/**
+ * ONNX Runtime settings that matter on CPU (and the execution providers). Unset ones get the measured defaults
+ * of session-defaults.ts (Node); a setting you give is passed on unchanged.
+ */
 export interface SessionOptions {
-  /** Threads inside one operator (ORT default: physical cores). */
+  /** Threads inside one operator. Default: the physical cores, divided by `workers`. */
   intraOpNumThreads?: number;
-  /** Threads across operators; only used with `executionMode: "parallel"`. */
+  /** Threads across operators; only used with `executionMode: "parallel"`. Default 1. */
   interOpNumThreads?: number;
+  /** Default "sequential". */
   executionMode?: "sequential" | "parallel";
   graphOptimizationLevel?: GraphOptimizationLevel;
   /** e.g. ["cpu"], ["cuda", "cpu"] (Node, where onnxruntime-node has CUDA), ["webgpu", "wasm"] (browser). */
@@ -42,9 +46,9 @@ export interface SessionOptions {
   enableCpuMemArena?: boolean;
   enableMemPattern?: boolean;
   /**
-   * Whether idle ORT pool threads spin (busy-wait) for the next piece of work (ORT default: true). Spinning
-   * saves microseconds per operator on a dedicated machine and burns cores other processes need on a shared
-   * one; see docs/performance.md. Node only.
+   * Whether idle ORT pool threads spin (busy-wait) for the next piece of work. Default false (ORT's own
+   * default is true): spinning burns cores that the next operator, other sessions or other processes need,
+   * and measured slower or equal; see docs/performance.md. Node only.
    */
   allowSpinning?: boolean;
   /**
