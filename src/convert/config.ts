@@ -3,6 +3,7 @@
  * refusing configurations the converter does not implement with a clear `UNSUPPORTED` error.
  */
 import { GlinerError, ModelLoadError } from "../errors.js";
+import type { RelationsLayer } from "./relex-heads.js";
 
 export interface DebertaSettings {
   hiddenSize: number;
@@ -31,6 +32,15 @@ export interface GlinerSettings {
   classTokenIndex: number;
   embedEntToken: boolean;
   encoder: DebertaSettings;
+  /** GLiNER-relex models (`relations_layer` set): the relation head. */
+  relex?: RelexSettings;
+}
+
+export interface RelexSettings {
+  relationsLayer: RelationsLayer;
+  /** Token id of `<<REL>>`. */
+  relTokenIndex: number;
+  embedRelToken: boolean;
 }
 
 /** deberta-v3 backbones GLiNER models are built on, for configs saved without `encoder_config`. */
@@ -64,7 +74,7 @@ export function knownBackbone(name: string): Json | undefined {
 }
 
 function unsupported(message: string): GlinerError {
-  return new GlinerError("UNSUPPORTED", `${message} The converter supports uni-encoder GLiNER models (span_mode markerV0 or token_level) on a DeBERTa-v2/v3 backbone; see docs/convert.md.`);
+  return new GlinerError("UNSUPPORTED", `${message} The converter supports uni-encoder and relex GLiNER models (span_mode markerV0 or token_level) on a DeBERTa-v2/v3 backbone; see docs/convert.md.`);
 }
 
 type Json = Record<string, unknown>;
@@ -74,8 +84,8 @@ export function parseSettings(config: Json, encoderOverride?: Json): GlinerSetti
   if (spanMode !== "markerV0" && spanMode !== "token_level") {
     throw unsupported(`gliner_config.json has span_mode "${String(spanMode)}".`);
   }
-  for (const key of ["labels_encoder", "labels_decoder", "relations_layer"]) {
-    if (config[key] !== undefined && config[key] !== null) throw unsupported(`gliner_config.json sets ${key} (bi-encoder / decoder / relex models).`);
+  for (const key of ["labels_encoder", "labels_decoder"]) {
+    if (config[key] !== undefined && config[key] !== null) throw unsupported(`gliner_config.json sets ${key} (bi-encoder / decoder models).`);
   }
   if (config.fuse_layers === true) throw unsupported("gliner_config.json sets fuse_layers: true (LayersFuser).");
   if (config.precomputed_prompts_mode === true) throw unsupported("gliner_config.json uses precomputed prompts.");
@@ -91,7 +101,25 @@ export function parseSettings(config: Json, encoderOverride?: Json): GlinerSetti
     classTokenIndex,
     embedEntToken: config.embed_ent_token !== false,
     encoder: parseEncoder(encoderOverride ?? encoderConfigOf(config)),
+    ...(config.relations_layer === undefined || config.relations_layer === null ? {} : { relex: parseRelex(config) }),
   };
+}
+
+const RELATIONS_LAYERS: readonly string[] = ["dot", "mlp", "none"];
+
+function parseRelex(config: Json): RelexSettings {
+  const layer = String(config.relations_layer).toLowerCase();
+  if (!RELATIONS_LAYERS.includes(layer)) {
+    throw unsupported(`gliner_config.json has relations_layer "${layer}" (the converter builds "dot", "mlp" and "none").`);
+  }
+  if (config.triples_layer !== undefined && config.triples_layer !== null) {
+    throw unsupported(`gliner_config.json sets triples_layer "${String(config.triples_layer)}" (the converter builds the pair_rep_layer head).`);
+  }
+  const relTokenIndex = config.rel_token_index;
+  if (typeof relTokenIndex !== "number" || relTokenIndex < 0) {
+    throw new ModelLoadError("gliner_config.json of a relex model has no rel_token_index (the <<REL>> token id).");
+  }
+  return { relationsLayer: layer as RelationsLayer, relTokenIndex, embedRelToken: config.embed_rel_token !== false };
 }
 
 function encoderConfigOf(config: Json): Json {

@@ -8,12 +8,13 @@ import { dirname, join, resolve } from "node:path";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { parseSettings, type GlinerSettings } from "./config.js";
 import { buildDeberta, type Weights } from "./deberta.js";
-import { extractPrompts, extractWords, spanLogits, tokenLogits } from "./gliner-heads.js";
+import { extractPrompts, extractWords, markerSpanRep, promptRep, spanLogits, spanLogitsOf, spanScores, tokenLogits } from "./gliner-heads.js";
 import { linear } from "./layers.js";
 import { buildLstm, lstmLayers } from "./lstm.js";
 import { GraphBuilder, type WeightDType } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { writeModel } from "./onnx-writer.js";
+import { relationHead, selectSpans, selectTokenSpans } from "./relex-heads.js";
 import { readSafetensors } from "./safetensors.js";
 import { readTorchCheckpoint } from "./torch-checkpoint.js";
 import { WeightStore, type Checkpoint } from "./weights.js";
@@ -52,6 +53,8 @@ export const ONNX_FILE: Record<ConvertDType, string> = {
 
 const COPIED_FILES = ["gliner_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
 const OPSET = 19;
+/** Written to the metadata of relex graphs; the loader refuses relex ONNX files without it (the reference's export). */
+export const RELEX_GRAPH_VERSION = "1";
 const VERSION = "0.1.0";
 
 export async function convertCheckpoint(sourceFolder: string, outFolder: string, options: ConvertOptions = {}): Promise<ConvertResult> {
@@ -67,7 +70,11 @@ export async function convertCheckpoint(sourceFolder: string, outFolder: string,
   try {
     const store = new WeightStore(checkpoint);
     const graph = buildGraph(settings, store, dtype);
-    return await writeConverted(graph, checkpoint, store, { source, out: resolve(outFolder), dtype, copied: COPIED_FILES, externalData: options.externalData, metadata: { span_mode: settings.spanMode } });
+    const metadata = {
+      span_mode: settings.spanMode,
+      ...(settings.relex ? { relex_graph: RELEX_GRAPH_VERSION, relations_layer: settings.relex.relationsLayer } : {}),
+    };
+    return await writeConverted(graph, checkpoint, store, { source, out: resolve(outFolder), dtype, copied: COPIED_FILES, externalData: options.externalData, metadata });
   } finally {
     await checkpoint.close();
   }
@@ -196,14 +203,60 @@ export function buildGraph(s: GlinerSettings, store: WeightStore, dtype: Convert
   const prompts = extractPrompts(g, tokens, inputIds, s.classTokenIndex, s.embedEntToken, D);
   let words = extractWords(g, tokens, wordsMask, textLengths, D);
   words = buildLstm(g, root, words, textLengths, lstmLayers(root));
+  const logitDims = span ? ["batch_size", "sequence_length", "num_spans", "num_classes"] : ["batch_size", "sequence_length", "num_classes", 3];
+  if (s.relex) {
+    buildRelex(g, s, root, { tokens, inputIds, words, prompts, spanIdx, spanMask }, logitDims);
+    return g;
+  }
   const logits = span
     ? spanLogits(g, root, words, prompts, spanIdx, spanMask, s.maxWidth)
     : tokenLogits(g, root, words, prompts, D);
   g.rename(logits, "logits");
-  g.output(
-    "logits",
-    DataType.FLOAT,
-    span ? ["batch_size", "sequence_length", "num_spans", "num_classes"] : ["batch_size", "sequence_length", "num_classes", 3],
-  );
+  g.output("logits", DataType.FLOAT, logitDims);
   return g;
+}
+
+interface Trunk {
+  tokens: string;
+  inputIds: string;
+  words: string;
+  prompts: string;
+  spanIdx: string;
+  spanMask: string;
+}
+
+/**
+ * Relex graph (src/convert/relex-heads.ts): the inputs of the uni-encoder graph plus `threshold` and
+ * `adjacency_threshold` (float32 [1]); outputs `logits`, `rel_idx`, `rel_logits`, `rel_mask` as the reference's
+ * and `entity_spans` (the spans selected for pairing, which the relation decoder maps to entities).
+ */
+function buildRelex(g: GraphBuilder, s: GlinerSettings, root: Weights, t: Trunk, logitDims: (string | number)[]): void {
+  const relex = s.relex!;
+  const D = s.hiddenSize;
+  const threshold = g.input("threshold", DataType.FLOAT, [1]);
+  const adjacencyThreshold = g.input("adjacency_threshold", DataType.FLOAT, [1]);
+  const relPrompts = extractPrompts(g, t.tokens, t.inputIds, relex.relTokenIndex, relex.embedRelToken, D);
+  let logits: string;
+  let selected: { rep: string; spans: string; mask: string };
+  if (s.spanMode !== "token_level") {
+    const { idx, spanRep, scores } = spanScores(g, root, t.words, t.prompts, t.spanIdx, t.spanMask);
+    logits = spanLogitsOf(g, scores, s.maxWidth);
+    selected = selectSpans(g, scores, spanRep, idx, t.spanMask, threshold, D);
+  } else {
+    logits = tokenLogits(g, root, t.words, promptRep(g, root, t.prompts), D);
+    const { spans, mask } = selectTokenSpans(g, logits, threshold);
+    selected = { rep: markerSpanRep(g, root, t.words, spans), spans, mask };
+  }
+  const { relIdx, relLogits, relMask } = relationHead(g, root, relex.relationsLayer, selected.rep, selected.mask, relPrompts, adjacencyThreshold);
+  const outputs: [string, string, number, (string | number)[]][] = [
+    [logits, "logits", DataType.FLOAT, logitDims],
+    [relIdx, "rel_idx", DataType.INT64, ["batch_size", "num_pairs", 2]],
+    [relLogits, "rel_logits", DataType.FLOAT, ["batch_size", "num_pairs", "num_relations"]],
+    [relMask, "rel_mask", DataType.BOOL, ["batch_size", "num_pairs"]],
+    [selected.spans, "entity_spans", DataType.INT64, ["batch_size", "num_entities", 2]],
+  ];
+  for (const [value, name, type, dims] of outputs) {
+    g.rename(value, name);
+    g.output(name, type, dims);
+  }
 }

@@ -49,20 +49,44 @@ export function extractWords(g: GraphBuilder, tokens: string, wordsMask: string,
   return g.op1("ScatterND", [zeros(g, batch, maxLen, dim), target, values], {}, sc);
 }
 
-/** markerV0 span head → logits [B, L, K, C]. */
-export function spanLogits(g: GraphBuilder, w: Weights, words: string, prompts: string, spanIdx: string, spanMask: string, maxWidth: number): string {
+/** Marker span representations (SpanMarkerV0 / TokenMarker) of spans idx [B, N, 2] over words [B, W, D] → [B, N, D]. */
+export function markerSpanRep(g: GraphBuilder, w: Weights, words: string, idx: string): string {
   const get = (n: string) => w.get(n);
-  const mask = g.op1("Unsqueeze", [g.op1("Cast", [spanMask], { to: { i: DataType.INT64 } }, sc), g.i64([-1])], {}, sc);
-  const idx = g.op1("Mul", [spanIdx, mask], {}, sc); // invalid spans → (0, 0)
   const p = "span_rep_layer.span_rep_layer";
   const start = projection(g, words, get, `${p}.project_start`, "span");
   const end = projection(g, words, get, `${p}.project_end`, "span");
   const pick = (rep: string, which: number): string =>
     g.op1("GatherND", [rep, g.op1("Slice", [idx, g.i64([which]), g.i64([which + 1]), g.i64([2])], {}, sc)], { batch_dims: { i: 1 } }, sc);
   const cat = g.op1("Relu", [g.op1("Concat", [pick(start, 0), pick(end, 1)], { axis: { i: -1 } }, sc)], {}, sc);
-  const spanRep = projection(g, cat, get, `${p}.out_project`, "span"); // [B, L·K, D]
-  const promptRep = projection(g, prompts, get, "prompt_rep_layer", "prompt"); // [B, C, D]
-  const scores = g.op1("MatMul", [spanRep, g.op1("Transpose", [promptRep], { perm: { ints: [0, 2, 1] } }, sc)], {}, sc); // [B, L·K, C]
+  return projection(g, cat, get, `${p}.out_project`, "span");
+}
+
+/** The prompt projection (prompt_rep_layer) of label vectors [B, C, D]. */
+export function promptRep(g: GraphBuilder, w: Weights, prompts: string): string {
+  return projection(g, prompts, (n) => w.get(n), "prompt_rep_layer", "prompt");
+}
+
+export interface SpanScores {
+  /** Span spans with invalid ones set to (0, 0), int64 [B, L·K, 2]. */
+  idx: string;
+  /** [B, L·K, D] */
+  spanRep: string;
+  /** [B, L·K, C] */
+  scores: string;
+}
+
+/** markerV0 span head before the reshape: reps and label scores of every enumerated span. */
+export function spanScores(g: GraphBuilder, w: Weights, words: string, prompts: string, spanIdx: string, spanMask: string): SpanScores {
+  const mask = g.op1("Unsqueeze", [g.op1("Cast", [spanMask], { to: { i: DataType.INT64 } }, sc), g.i64([-1])], {}, sc);
+  const idx = g.op1("Mul", [spanIdx, mask], {}, sc); // invalid spans → (0, 0)
+  const spanRep = markerSpanRep(g, w, words, idx); // [B, L·K, D]
+  const labels = promptRep(g, w, prompts); // [B, C, D]
+  const scores = g.op1("MatMul", [spanRep, g.op1("Transpose", [labels], { perm: { ints: [0, 2, 1] } }, sc)], {}, sc); // [B, L·K, C]
+  return { idx, spanRep, scores };
+}
+
+/** [B, L·K, C] span scores → logits [B, L, K, C]. */
+export function spanLogitsOf(g: GraphBuilder, scores: string, maxWidth: number): string {
   const shape = g.op1("Shape", [scores], {}, sc);
   const dims = g.op1("Concat", [
     g.op1("Slice", [shape, g.i64([0]), g.i64([1])], {}, sc),
@@ -70,6 +94,11 @@ export function spanLogits(g: GraphBuilder, w: Weights, words: string, prompts: 
     g.op1("Slice", [shape, g.i64([2]), g.i64([3])], {}, sc),
   ], { axis: { i: 0 } }, sc);
   return g.op1("Reshape", [scores, dims], {}, sc); // [B, L, K, C]
+}
+
+/** markerV0 span head → logits [B, L, K, C]. */
+export function spanLogits(g: GraphBuilder, w: Weights, words: string, prompts: string, spanIdx: string, spanMask: string, maxWidth: number): string {
+  return spanLogitsOf(g, spanScores(g, w, words, prompts, spanIdx, spanMask).scores, maxWidth);
 }
 
 /** Token-level Scorer → logits [B, L, C, 3] (start, end, inside). */

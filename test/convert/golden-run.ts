@@ -26,7 +26,7 @@ function dims(x: Nested): number[] {
   return Array.isArray(x) ? [x.length, ...dims(x[0]!)] : [];
 }
 
-export function feeds(session: ort.InferenceSession, inputs: Record<string, Nested>): Record<string, ort.Tensor> {
+export function feeds(session: Pick<ort.InferenceSession, "inputNames">, inputs: Record<string, Nested>): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {};
   for (const name of session.inputNames) {
     const value = inputs[name];
