@@ -1,6 +1,7 @@
 /**
  * Converting from a hub repo id as well as a folder: the checkpoint's files are fetched into the hub cache
- * first (only those the converter reads), then converted from the cached snapshot.
+ * first (only those the converter reads), then converted from the cached snapshot. GLiNER (gliner_config.json)
+ * and GLiNER2 (config.json + encoder_config/) repos alike.
  */
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -8,6 +9,7 @@ import { ModelLoadError } from "../errors.js";
 import type { HubOptions } from "../model/hub.js";
 import { downloadHubFile } from "../runtime/node-hub.js";
 import { type ConvertOptions, type ConvertResult, convertCheckpoint } from "./convert.js";
+import { downloadGliner2Checkpoint } from "./gliner2-cache.js";
 
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
 
@@ -24,8 +26,8 @@ export async function convertModel(
 }
 
 async function downloadCheckpoint(repo: string, options: ConvertOptions & HubOptions): Promise<string> {
-  const config = await downloadHubFile(repo, "gliner_config.json", options);
-  if (config === undefined) throw new ModelLoadError(`${repo} has no gliner_config.json; it is not a GLiNER checkpoint.`);
+  const config = await downloadHubFile(repo, "gliner_config.json", { ...options, optional: true });
+  if (config === undefined) return downloadGliner2Checkpoint(repo, options); // GLiNER2 (config.json) or a clear error
   for (const file of TOKENIZER_FILES) await downloadHubFile(repo, file, { ...options, optional: true });
   const weights =
     options.weights === "pytorch"
@@ -38,9 +40,15 @@ async function downloadCheckpoint(repo: string, options: ConvertOptions & HubOpt
   return dirname(config);
 }
 
-/** A checkpoint whose config does not embed `encoder_config` takes its backbone's config.json from the hub. */
+/**
+ * A checkpoint without its backbone's config (GLiNER: no `encoder_config` in gliner_config.json; GLiNER2: no
+ * encoder_config/config.json) takes the backbone's config.json from the hub (`model_name`).
+ */
 async function backboneConfig(snapshot: string, options: HubOptions): Promise<Pick<ConvertOptions, "encoderConfig">> {
-  const config = JSON.parse(await readFile(resolve(snapshot, "gliner_config.json"), "utf8")) as Record<string, unknown>;
+  const gliner = resolve(snapshot, "gliner_config.json");
+  const isGliner = (await stat(gliner).catch(() => undefined)) !== undefined;
+  if (!isGliner && (await stat(resolve(snapshot, "encoder_config", "config.json")).catch(() => undefined))) return {};
+  const config = JSON.parse(await readFile(isGliner ? gliner : resolve(snapshot, "config.json"), "utf8")) as Record<string, unknown>;
   if (config["encoder_config"] || typeof config["model_name"] !== "string") return {};
   const path = await downloadHubFile(config["model_name"], "config.json", options);
   return path === undefined ? {} : { encoderConfig: JSON.parse(await readFile(path, "utf8")) as Record<string, unknown> };

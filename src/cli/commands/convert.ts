@@ -1,4 +1,4 @@
-/** `gliner-ts convert <hub id | folder> --out <folder>`: a PyTorch/safetensors GLiNER checkpoint → ONNX. */
+/** `gliner-ts convert <hub id | folder> --out <folder>`: a PyTorch/safetensors GLiNER or GLiNER2 checkpoint → ONNX. */
 import type { Command } from "commander";
 import { convertModel } from "../../convert/index.js";
 import type { ConvertDType } from "../../convert/index.js";
@@ -16,7 +16,7 @@ interface ConvertFlags {
 export function registerConvertCommand(program: Command): void {
   program
     .command("convert")
-    .description("convert a GLiNER checkpoint (model.safetensors or pytorch_model.bin) to ONNX, without Python")
+    .description("convert a GLiNER or GLiNER2 checkpoint (model.safetensors or pytorch_model.bin) to ONNX, without Python")
     .argument("<source>", "hub repo id or local checkpoint folder")
     .requiredOption("-o, --out <folder>", "output model folder (config, tokenizer, onnx/model*.onnx)")
     .option("--dtype <dtype>", "fp32, fp16 or q8 (dynamic uint8 MatMul weights)", "fp32")
