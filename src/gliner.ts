@@ -3,6 +3,7 @@
  * Runtime-neutral: the Node and browser entries bind a runtime in `fromPretrained`.
  */
 import { InvalidInputError } from "./errors.js";
+import type { LabelEmbeddings } from "./labels/encoder.js";
 import { type LoadedModel, type LoadOptions, loadModel } from "./model/load.js";
 import type { ModelConfig, ModelFamily } from "./model/config.js";
 import { type StreamOptions, type StreamResult, type StreamSource, streamPredictions } from "./long/stream.js";
@@ -91,6 +92,7 @@ export class GLiNER {
       const own = perTextLabels(labels, i, checkedTexts.length);
       return { text, labels: own, thresholds: labelThresholds(own, options) };
     });
+    if (options.labelEmbeddings !== undefined) this.labelsEncoder();
     const results = await predictTexts(this.model, requests, pipelineOptions(options));
     reportTruncation(results, options);
     return results;
@@ -108,9 +110,36 @@ export class GLiNER {
     yield* streamPredictions(source, labels, options, (requests) => predictTexts(this.model, requests, run));
   }
 
-  /** Releases the ONNX session. */
+  /**
+   * Bi-encoders: embeddings of `labels` (in order, duplicates kept) from the labels encoder, to store and pass back
+   * as `labelEmbeddings`. Cached labels are not re-encoded; new ones are added to the cache.
+   * @example
+   * const embeddings = await model.encodeLabels(["person", "company"]);
+   * await model.predictEntities(text, ["person", "company"], { labelEmbeddings: embeddings });
+   */
+  async encodeLabels(labels: readonly string[]): Promise<LabelEmbeddings> {
+    checkLabels(labels); // validates; the rows follow `labels` as given, duplicates included, as the reference's
+    return this.labelsEncoder().embed(labels);
+  }
+
+  /** Bi-encoders: hits, misses and size of the label-embedding cache (shared by every call on this model). */
+  get labelCache(): { hits: number; misses: number; size: number; capacity: number } | undefined {
+    return this.model.labels?.cache.stats;
+  }
+
+  /** Releases the ONNX sessions. */
   async dispose(): Promise<void> {
-    await this.model.session.release();
+    await Promise.all([this.model.session.release(), this.model.labels?.release()]);
+  }
+
+  private labelsEncoder() {
+    if (this.model.labels === undefined) {
+      throw new InvalidInputError(
+        "labels",
+        `encodeLabels and labelEmbeddings need a bi-encoder model (this one is "${this.family}"); its labels are read in the prompt.`,
+      );
+    }
+    return this.model.labels;
   }
 
   // ── Multitask helpers (src/tasks/, docs/tasks.md): the reference's prompts, offsets into the caller's text ──
@@ -193,6 +222,7 @@ export function pipelineOptions(options: PredictOptions | StreamOptions): Pipeli
     maxPromptTokens:
       options.maxPromptTokens === undefined ? undefined : checkPositiveInteger(options.maxPromptTokens, "maxPromptTokens"),
     wordSplitter: options.wordSplitter === undefined ? undefined : checkWordSplitter(options.wordSplitter),
+    labelEmbeddings: options.labelEmbeddings,
   };
 }
 

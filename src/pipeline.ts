@@ -9,6 +9,8 @@ import { toEntities } from "./decode/entities.js";
 import { spanCandidates } from "./decode/span-logits.js";
 import { tokenCandidates } from "./decode/token-logits.js";
 import { runModel } from "./inference/run.js";
+import { sameLabelBatches } from "./labels/batches.js";
+import type { LabelEmbeddings } from "./labels/encoder.js";
 import { type BatchSize, planBatches } from "./long/batches.js";
 import { planLabelGroups, tokenBudgets } from "./long/labels.js";
 import { mergeWindows, selectAcrossGroups, type WindowResult } from "./long/merge.js";
@@ -40,6 +42,8 @@ export interface PipelineOptions {
   readonly maxPromptTokens?: number | undefined;
   /** Overrides the model's word splitter. */
   readonly wordSplitter?: WordSplitterSpec | undefined;
+  /** Bi-encoders: label embeddings to use instead of encoding those labels (from `encodeLabels`). */
+  readonly labelEmbeddings?: LabelEmbeddings | undefined;
 }
 
 /** How one text is cut into passes: label groups × word windows. */
@@ -55,6 +59,7 @@ interface TextPlan {
 interface Pass {
   readonly request: number;
   readonly group: number;
+  readonly labels: readonly string[];
   readonly encoded: EncodedPrompt;
 }
 
@@ -71,7 +76,7 @@ export async function predictTexts(
       const passWords = plan.words.slice(range.from, range.to).map((w) => w.text);
       plan.groups.forEach((group, g) => {
         const labels = plan.groups.length === 1 ? request.labels : group.map((l) => request.labels[l] as string);
-        passes.push({ request: index, group: g, encoded: encodePrompt(labels, passWords, model.config, model.tokenizer) });
+        passes.push({ request: index, group: g, labels, encoded: encodePrompt(labels, passWords, model.config, model.tokenizer) });
       });
     }
     return plan;
@@ -108,12 +113,10 @@ function planText(model: LoadedModel, request: TextRequest, index: number, optio
   if (words.length === 0) return { words, groups: [], ranges: [], firstPass };
   const { tokenizer, config } = model;
   const budgets = tokenBudgets(tokenizer.maxTokens ?? Infinity, options.maxPromptTokens);
-  const entTokens = tokenizer.encodeWord(config.entToken).length;
-  const labelCosts = request.labels.map((label) => entTokens + tokenizer.encodeWord(label).length);
-  const separator = tokenizer.encodeWord(config.sepToken).length;
-  const groups = planLabelGroups({ labels: labelCosts, separator }, budgets.prompt, request.labels);
+  // Bi-encoders: labels never enter the text's sequence, so they need no groups and cost no text tokens.
+  const { groups, promptTokens } =
+    model.labels === undefined ? labelPrompt(model, request, budgets.prompt) : { groups: [request.labels.map((_, i) => i)], promptTokens: 0 };
   const finite = Number.isFinite(budgets.sequence);
-  const promptTokens = Math.max(...groups.map((g) => g.reduce((sum, l) => sum + (labelCosts[l] as number), separator)));
   const ranges = planPasses(words.length, {
     truncation: options.truncation,
     maxWords: config.maxLen,
@@ -124,6 +127,16 @@ function planText(model: LoadedModel, request: TextRequest, index: number, optio
     index,
   });
   return { words, groups, ranges, firstPass };
+}
+
+/** Label groups that fit the prompt budget, and the sub-tokens of the largest group's prompt. */
+function labelPrompt(model: LoadedModel, request: TextRequest, budget: number): { groups: number[][]; promptTokens: number } {
+  const { tokenizer, config } = model;
+  const entTokens = tokenizer.encodeWord(config.entToken).length;
+  const labelCosts = request.labels.map((label) => entTokens + tokenizer.encodeWord(label).length);
+  const separator = tokenizer.encodeWord(config.sepToken).length;
+  const groups = planLabelGroups({ labels: labelCosts, separator }, budget, request.labels);
+  return { groups, promptTokens: Math.max(...groups.map((g) => g.reduce((sum, l) => sum + (labelCosts[l] as number), separator))) };
 }
 
 /**
@@ -140,7 +153,9 @@ async function decodePasses(
   const out: Candidate[][] = new Array<Candidate[]>(passes.length);
   const spanWidth = model.config.mode === "span" ? model.config.maxWidth : undefined;
   const thresholds = groupThresholds(requests, plans);
-  const batches = planBatches(passes.map((p) => p.encoded.inputIds.length), options.batchSize);
+  const lengths = passes.map((p) => p.encoded.inputIds.length);
+  const batches =
+    model.labels === undefined ? planBatches(lengths, options.batchSize) : sameLabelBatches(passes.map((p) => p.labels), lengths, options.batchSize);
   let next = 0;
   const runBatches = async () => {
     for (let indices = batches[next++]; indices !== undefined; indices = batches[next++]) await runBatch(indices);
@@ -151,6 +166,7 @@ async function decodePasses(
       batch.map((p) => p.encoded),
       { padId: model.tokenizer.padId, ...(spanWidth === undefined ? {} : { spanWidth }) },
     );
+    if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds((batch[0] as Pass).labels, options.labelEmbeddings));
     const logits = await runModel(model, feeds, shape);
     batch.forEach((pass, batchIndex) => {
       const item: DecodeItem = {

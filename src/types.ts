@@ -1,5 +1,6 @@
 import type { WordSplitter } from "./text/words.js";
 /** Public data types. Offsets are UTF-16 code units: `text.slice(entity.start, entity.end) === entity.text`. */
+import type { LabelEmbeddings } from "./labels/encoder.js";
 
 export interface Entity {
   /** UTF-16 offset of the first character (inclusive). */
@@ -52,6 +53,11 @@ export interface PredictOptions {
   wordSplitter?: WordSplitter;
   /** Called once per text that was truncated (`truncation: "truncate"`). Without it a warning is emitted. */
   onTruncate?: (info: TruncationInfo) => void;
+  /**
+   * Bi-encoders: embeddings from {@link GLiNERBase.encodeLabels} (possibly stored and reloaded) used for those
+   * labels instead of running the labels encoder; labels they do not cover are encoded (and cached) as usual.
+   */
+  labelEmbeddings?: LabelEmbeddings;
 }
 
 export interface TruncationInfo {

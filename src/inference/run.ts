@@ -52,6 +52,7 @@ export async function runModel(
 async function probeTokenLayout(model: LoadedModel): Promise<TokenLogitsLayout> {
   const encoded = encodePrompt(["a", "b"], ["x"], model.config, model.tokenizer);
   const { feeds } = buildFeeds([encoded], { padId: model.tokenizer.padId });
+  if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds(["a", "b"]));
   const outputs = await model.session.run(feeds, ["logits"]);
   const layout = detectTokenLayout(outputs["logits"]?.dims ?? [], { batchSize: 1, maxWords: 1, numClasses: 2 });
   if (layout === undefined) throw shapeError(outputs["logits"]?.dims ?? [], "[1, 1, 2, 3] or [3, 1, 1, 2]");

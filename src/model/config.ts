@@ -24,7 +24,7 @@ export type ModelFamily =
   | "decoder-token"; // UniEncoderTokenDecoderGLiNER
 
 /** The families gliner-ts runs; the others are refused with UNSUPPORTED at load. */
-const RUNNABLE_FAMILIES: ReadonlySet<ModelFamily> = new Set<ModelFamily>(["uni-span", "uni-token"]);
+const RUNNABLE_FAMILIES: ReadonlySet<ModelFamily> = new Set<ModelFamily>(["uni-span", "uni-token", "bi-span", "bi-token"]);
 
 const DECODER_REFUSAL =
   "GLiNER models with a generative label decoder (labels_decoder) cannot run in gliner-ts: the reference cannot " +
@@ -44,13 +44,18 @@ export interface ModelConfig {
   readonly maxLen: number;
   readonly entToken: string;
   readonly sepToken: string;
-  /** Token id of `entToken` as the config states it (checked against the tokenizer at load). */
+  /** Token id of `entToken` as the config states it (checked against the tokenizer at load); -1 for bi-encoders. */
   readonly classTokenIndex: number;
   readonly modelName: string;
   /** How texts are cut into words by default (from `words_splitter_type`; callers may override per call). */
   readonly wordSplitter: WordSplitterSpec;
   /** Set when `words_splitter_type` names a Python splitter that gliner-ts replaces (given once at load). */
   readonly wordSplitterNotice?: string;
+  /**
+   * Bi-encoders: the config's `labels_encoder`, the labels encoder's hub id (e.g. "BAAI/bge-small-en-v1.5") or a
+   * folder name. Its tokenizer is read from `labels_encoder/` in the model folder, else from that hub repo.
+   */
+  readonly labelsEncoder?: string;
 }
 
 /** The family of a parsed gliner_config.json, in the reference's order of precedence. */
@@ -84,7 +89,9 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
   }
   const spanMode = stringField(c, "span_mode", "markerV0", source);
   const classTokenIndex = intField(c, "class_token_index", -1, source);
-  if (classTokenIndex < 0) {
+  // Bi-encoders have no label prompt in the text: the reference never resizes their vocabulary (index -1).
+  const biEncoder = isBiEncoder(family);
+  if (classTokenIndex < 0 && !biEncoder) {
     throw new ModelLoadError(
       `${source} has no class_token_index. gliner-ts needs a model saved with its tokenizer and resized ` +
         `vocabulary (as every GLiNER ONNX export is); re-export it with GLiNER's export_to_onnx.`,
@@ -102,6 +109,7 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     modelName: stringField(c, "model_name", "", source),
     wordSplitter: splitter.spec,
     ...(splitter.notice === undefined ? {} : { wordSplitterNotice: splitter.notice }),
+    ...(biEncoder ? { labelsEncoder: stringField(c, "labels_encoder", "", source) } : {}),
   };
 }
 

@@ -3,12 +3,14 @@
  * that turns a confusing failure later into a clear error now.
  */
 import { ModelLoadError } from "../errors.js";
+import type { LabelsEncoder } from "../labels/encoder.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "../runtime/runtime.js";
-import { type ModelConfig, parseModelConfig } from "./config.js";
 import type { WordSplitter } from "../text/words.js";
 import { checkWordSplitter } from "../validate.js";
 import { emitWarningOnce } from "../warnings.js";
+import { isBiEncoder, type ModelConfig, parseModelConfig } from "./config.js";
 import { onnxCandidates, onnxFileForDtype } from "./files.js";
+import { biEncoderOnnxFiles, firstPresent, loadLabelsEncoder } from "./load-labels.js";
 import { WordTokenizer } from "./tokenizer.js";
 
 export interface LoadOptions extends OpenOptions {
@@ -24,6 +26,11 @@ export interface LoadOptions extends OpenOptions {
    * `"auto"`, optionally with a locale (`"intl:ja"`). Default: what the config's `words_splitter_type` names.
    */
   wordSplitter?: WordSplitter;
+  /**
+   * Bi-encoders: label embeddings kept in the LRU cache keyed by label text (default 10,000; 0 disables it).
+   * Repeated calls with cached labels skip the labels encoder.
+   */
+  labelCacheSize?: number;
 }
 
 export interface LoadedModel {
@@ -32,10 +39,15 @@ export interface LoadedModel {
   readonly session: Session;
   readonly source: string;
   readonly onnxFile: string;
+  /** Bi-encoders: the labels tokenizer and encoder with the label-embedding cache. */
+  readonly labels?: LabelsEncoder;
 }
 
 const SPAN_INPUTS = ["input_ids", "attention_mask", "words_mask", "text_lengths", "span_idx", "span_mask"];
 const TOKEN_INPUTS = ["input_ids", "attention_mask", "words_mask", "text_lengths"];
+/** Bi-encoder graphs take the labels as tokens (model.onnx) or as embeddings (model_labels_embeddings.onnx). */
+const LABEL_TOKEN_INPUTS = ["labels_input_ids", "labels_attention_mask"];
+const LABEL_EMBEDDING_INPUTS = ["labels_embeddings"];
 
 export async function loadModel(runtime: Runtime, source: string, options: LoadOptions = {}): Promise<LoadedModel> {
   const files = await runtime.openModel(source, options);
@@ -47,18 +59,12 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
     tokenizer: (await readJson(files, "tokenizer.json", true)) as Record<string, unknown>,
     tokenizerConfig: ((await readJson(files, "tokenizer_config.json", false)) ?? {}) as Record<string, unknown>,
   });
-  checkPromptTokens(config, tokenizer, files);
+  const biEncoder = isBiEncoder(config.family);
+  if (!biEncoder) checkPromptTokens(config, tokenizer, files);
 
   const file = options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32");
-  const candidates = onnxCandidates(file);
-  let located: { name: string; model: string | Uint8Array } | undefined;
-  for (const name of candidates) {
-    const model = await files.locateModel(name);
-    if (model !== undefined) {
-      located = { name, model };
-      break;
-    }
-  }
+  const candidates = options.onnxFile === undefined && biEncoder ? await biEncoderOnnxFiles(files, file) : onnxCandidates(file);
+  const located = await firstPresent(files, candidates);
   if (located === undefined) {
     throw new ModelLoadError(
       `No ONNX file ${candidates.map((c) => `"${c}"`).join(" or ")} in ${files.description}. ` +
@@ -73,11 +79,12 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
       cause,
     });
   }
+  const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, session, options) : undefined;
   checkSignature(config, session, located.name);
-  return { config, tokenizer, session, source: files.description, onnxFile: located.name };
+  return { config, tokenizer, session, source: files.description, onnxFile: located.name, ...(labels ? { labels } : {}) };
 }
 
-async function readJson(files: ModelFiles, name: string, required: boolean): Promise<unknown> {
+export async function readJson(files: ModelFiles, name: string, required: boolean): Promise<unknown> {
   const text = await files.readText(name);
   if (text === undefined) {
     if (!required) return undefined;
@@ -104,12 +111,15 @@ function checkPromptTokens(config: ModelConfig, tokenizer: WordTokenizer, files:
 }
 
 function checkSignature(config: ModelConfig, session: Session, file: string): void {
-  const expected = config.mode === "span" ? SPAN_INPUTS : TOKEN_INPUTS;
+  const text = config.mode === "span" ? SPAN_INPUTS : TOKEN_INPUTS;
+  const expected = !isBiEncoder(config.family)
+    ? text
+    : [...text, ...(session.inputNames.includes("labels_embeddings") ? LABEL_EMBEDDING_INPUTS : LABEL_TOKEN_INPUTS)];
   const missing = expected.filter((name) => !session.inputNames.includes(name));
   const extra = session.inputNames.filter((name) => !expected.includes(name));
   if (missing.length > 0 || extra.length > 0) {
     throw new ModelLoadError(
-      `${file} does not fit a ${config.mode}-level GLiNER (span_mode "${config.spanMode}"): it takes ` +
+      `${file} does not fit a ${config.mode}-level GLiNER (${config.family}, span_mode "${config.spanMode}"): it takes ` +
         `[${session.inputNames.join(", ")}] but [${expected.join(", ")}] are needed` +
         `${missing.length ? `; missing ${missing.join(", ")}` : ""}${extra.length ? `; unexpected ${extra.join(", ")}` : ""}.`,
     );

@@ -1,7 +1,10 @@
 /**
  * ② Labels + words → one encoded sequence, as the reference's `prepare_inputs` + `prepare_word_mask`:
  * `[CLS] <<ENT>> label1 … <<ENT>> labelC <<SEP>> word1 … wordN [SEP]`, every item tokenized on its own.
+ * Bi-encoders put no label prompt in the text (`[CLS] word1 … wordN [SEP]`): their labels go through the
+ * labels encoder (src/labels/).
  */
+import { isBiEncoder, type ModelFamily } from "../model/config.js";
 
 /** What the encoder needs from a tokenizer. */
 export interface SubwordEncoder {
@@ -13,6 +16,8 @@ export interface SubwordEncoder {
 export interface PromptTokens {
   readonly entToken: string;
   readonly sepToken: string;
+  /** The model family; bi-encoders get no prompt. Uni-encoder when absent. */
+  readonly family?: ModelFamily;
 }
 
 export interface EncodedPrompt {
@@ -38,7 +43,7 @@ export function encodePrompt(
   tokens: PromptTokens,
   encoder: SubwordEncoder,
 ): EncodedPrompt {
-  const prompt = promptWords(labels, tokens);
+  const prompt = tokens.family !== undefined && isBiEncoder(tokens.family) ? [] : promptWords(labels, tokens);
   const inputIds: number[] = [encoder.clsId];
   const wordsMask: number[] = [0];
   // HEAD's prepare_word_mask counts the distinct word ids seen, so a word that yields no sub-token

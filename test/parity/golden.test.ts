@@ -7,10 +7,10 @@ import { after, before, describe, test } from "node:test";
 import { GLiNER } from "../../src/node.js";
 import { encodePrompt } from "../../src/prompt/encode.js";
 import { buildFeeds } from "../../src/tensors/batch.js";
-import { CodePointIndex } from "../../src/text/offsets.js";
 import { splitWords } from "../../src/text/words.js";
 import { assertEntitiesMatch, toUtf16 } from "../helpers/entities.js";
 import { type FixtureModel, flat, type GoldenCase, type GoldenFile, modelDir, readGolden } from "../helpers/fixtures.js";
+import { assertWords } from "../helpers/golden-checks.js";
 import { modelInternals } from "../helpers/internals.js";
 
 const LOGIT_TOLERANCE = 1e-4;
@@ -46,14 +46,6 @@ for (const name of ["span-markerv0", "token-level"] as const satisfies readonly 
         counts.entities++;
       });
     }
-  });
-}
-
-function assertWords(c: GoldenCase): void {
-  c.call.texts.forEach((text, i) => {
-    const index = new CodePointIndex(text);
-    const ours = splitWords(text).map((w) => [w.text, index.toCodePoint(w.start), index.toCodePoint(w.end)]);
-    assert.deepEqual(ours, c.words[i], `words of text ${i}`);
   });
 }
 

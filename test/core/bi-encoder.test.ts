@@ -1,0 +1,129 @@
+/** Bi-encoder runtime behaviour beyond the goldens: the label-embedding cache, many labels, long texts, errors. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { GLiNER, isGlinerError } from "../../src/node.js";
+import { LruCache } from "../../src/labels/cache.js";
+import { encodePrompt } from "../../src/prompt/encode.js";
+import type { FloatTensor } from "../../src/runtime/runtime.js";
+import { buildFeeds } from "../../src/tensors/batch.js";
+import { splitWords } from "../../src/text/words.js";
+import { FIXTURES, SPAN_MODEL } from "../helpers/fixtures.js";
+import { modelInternals } from "../helpers/internals.js";
+
+const BI_SPAN = join(FIXTURES, "models", "bi-span");
+const BI_TOKEN = join(FIXTURES, "models", "bi-token");
+const TEXT = "Tim Cook is the CEO of Apple, which is based in Cupertino, California.";
+const LABELS = ["person", "organization", "location"];
+
+test("LruCache evicts the least recently used entry and counts hits and misses", () => {
+  const cache = new LruCache<string, number>(2);
+  cache.set("a", 1);
+  cache.set("b", 2);
+  assert.equal(cache.get("a"), 1); // a is now the most recent
+  cache.set("c", 3); // evicts b
+  assert.equal(cache.get("b"), undefined);
+  assert.equal(cache.get("c"), 3);
+  assert.deepEqual(cache.stats, { hits: 2, misses: 1, size: 2, capacity: 2 });
+  const off = new LruCache<string, number>(0);
+  off.set("a", 1);
+  assert.equal(off.get("a"), undefined);
+});
+
+describe("bi-encoder runtime", () => {
+  let span: GLiNER;
+  before(async () => {
+    span = await GLiNER.fromPretrained(BI_SPAN, { labelCacheSize: 100 });
+  });
+  after(async () => span.dispose());
+
+  test("repeated labels are served from the cache, and the results do not change", async () => {
+    const first = await span.predictEntities(TEXT, LABELS, { threshold: 0.3 });
+    const afterFirst = span.labelCache;
+    assert.ok(afterFirst);
+    const second = await span.batchPredictEntities([TEXT, TEXT], LABELS, { threshold: 0.3 });
+    const afterSecond = span.labelCache;
+    assert.ok(afterSecond);
+    assert.equal(afterSecond.misses, afterFirst.misses, "no label was encoded again");
+    assert.equal(afterSecond.hits - afterFirst.hits, LABELS.length);
+    assert.deepEqual(second, [first, first]);
+  });
+
+  test("encodeLabels keeps order and duplicates; stored embeddings give the same entities", async () => {
+    const embeddings = await span.encodeLabels(["person", "person", "location"]);
+    assert.deepEqual(embeddings.labels, ["person", "person", "location"]);
+    assert.equal(embeddings.data.length, 3 * embeddings.dim);
+    assert.deepEqual(embeddings.data.subarray(0, embeddings.dim), embeddings.data.subarray(embeddings.dim, 2 * embeddings.dim));
+    const all = await span.encodeLabels(LABELS);
+    const fresh = await GLiNER.fromPretrained(BI_SPAN, { labelCacheSize: 0 });
+    try {
+      const withStored = await fresh.predictEntities(TEXT, LABELS, { threshold: 0.3, labelEmbeddings: all });
+      assert.deepEqual(withStored, await span.predictEntities(TEXT, LABELS, { threshold: 0.3 }));
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  test("thousands of labels run in one pass, and a label scores the same among 2,000 as among 3", async () => {
+    const many = Array.from({ length: 2000 }, (_, i) => `type ${i}`);
+    const labels = [...many.slice(0, 1000), ...LABELS, ...many.slice(1000)];
+    const [result] = await span.inference([TEXT], labels, { threshold: 0.3 });
+    assert.equal(result?.passes, 1);
+    // Scores are per label: the logits of LABELS among 2,003 labels equal those of LABELS alone.
+    const few = await spanLogits(span, LABELS);
+    const fromMany = await spanLogits(span, labels);
+    const columns = fromMany.dims[3] as number;
+    let delta = 0;
+    for (let row = 0; row < few.data.length / LABELS.length; row++) {
+      LABELS.forEach((_, c) => (delta = Math.max(delta, Math.abs((few.data[row * LABELS.length + c] as number) - (fromMany.data[row * columns + 1000 + c] as number)))));
+    }
+    assert.ok(delta < 1e-5, `max |Δlogit| ${delta}`);
+  });
+
+  test("long texts are windowed and streamed as with uni-encoders", async () => {
+    const long = Array.from({ length: 300 }, () => TEXT).join(" ");
+    const [result] = await span.inference([long], LABELS, { window: 200, threshold: 0.3 });
+    assert.ok((result?.passes ?? 0) > 1);
+    const streamed = [];
+    for await (const r of span.stream([TEXT, { text: TEXT, labels: ["person"] }], LABELS, { threshold: 0.3 })) streamed.push(r);
+    assert.deepEqual(streamed[0]?.entities, await span.predictEntities(TEXT, LABELS, { threshold: 0.3 }));
+    assert.deepEqual(streamed[1]?.entities, await span.predictEntities(TEXT, ["person"], { threshold: 0.3 }));
+  });
+
+  test("the token bi-encoder also runs through the tokens graph, with the same entities", async () => {
+    const viaEmbeddings = await GLiNER.fromPretrained(BI_TOKEN);
+    const viaTokens = await GLiNER.fromPretrained(BI_TOKEN, { onnxFile: "onnx/model.onnx" });
+    try {
+      assert.deepEqual(await viaTokens.predictEntities(TEXT, LABELS, { threshold: 0.3 }), await viaEmbeddings.predictEntities(TEXT, LABELS, { threshold: 0.3 }));
+      const embeddings = await viaEmbeddings.encodeLabels(LABELS);
+      await assert.rejects(
+        viaTokens.predictEntities(TEXT, LABELS, { labelEmbeddings: embeddings }),
+        (e: unknown) => isGlinerError(e) && e.code === "INVALID_INPUT" && /takes labels as tokens/.test(e.message),
+      );
+    } finally {
+      await Promise.all([viaEmbeddings.dispose(), viaTokens.dispose()]);
+    }
+  });
+
+  test("label embeddings are refused by uni-encoders and checked for shape", async () => {
+    const uni = await GLiNER.fromPretrained(SPAN_MODEL);
+    try {
+      assert.equal(uni.labelCache, undefined);
+      await assert.rejects(uni.encodeLabels(["person"]), (e: unknown) => isGlinerError(e) && /need a bi-encoder model/.test(e.message));
+    } finally {
+      await uni.dispose();
+    }
+    const bad = { labels: ["person"], dim: 5, data: new Float32Array(4) };
+    await assert.rejects(span.predictEntities(TEXT, ["person"], { labelEmbeddings: bad }), /labels.length × dim/);
+  });
+});
+
+async function spanLogits(model: GLiNER, labels: readonly string[]): Promise<FloatTensor> {
+  const { config, tokenizer, session, labels: encoder } = modelInternals(model);
+  const words = splitWords(TEXT).map((w) => w.text);
+  const { feeds } = buildFeeds([encodePrompt(labels, words, config, tokenizer)], { padId: tokenizer.padId, spanWidth: config.maxWidth });
+  Object.assign(feeds, await encoder?.feeds(labels));
+  const { logits } = await session.run(feeds, ["logits"]);
+  assert.ok(logits);
+  return logits;
+}
