@@ -17,6 +17,8 @@ import { extractKeyphraseLists } from "./tasks/keyphrases.js";
 import type { TaskModel } from "./tasks/prompted.js";
 import { answerQuestions } from "./tasks/qa.js";
 import { extractRelationsBatch } from "./tasks/relations.js";
+import { predictRelationsFor } from "./relex/api.js";
+import type { RelationPredictOptions, RelationPrediction } from "./relex/types.js";
 import { extractSentiments } from "./tasks/sentiment.js";
 import { summarizeTexts } from "./tasks/summarize.js";
 import type * as Task from "./tasks/types.js";
@@ -125,6 +127,37 @@ export class GLiNER {
   /** Bi-encoders: hits, misses and size of the label-embedding cache (shared by every call on this model). */
   get labelCache(): { hits: number; misses: number; size: number; capacity: number } | undefined {
     return this.model.labels?.cache.stats;
+  }
+
+  /**
+   * Relex models (`family` "relex-span" / "relex-token", e.g. knowledgator/gliner-relex-large-v0.5): entities and
+   * the relations between them from one pass of the model's own relation head, as the reference's
+   * `predict_relations`. Options: threshold, relationThreshold, adjacencyThreshold (both default to threshold),
+   * flatNer, multiLabel, uniqueRelations (drop repeats and self-relations). Other models: UNSUPPORTED.
+   * @example
+   * const { entities, relations } = await model.predictRelations(text, ["person", "organization"], ["founder of"]);
+   * // relations: [{ head: { text: "Bill Gates", type: "person", entityIdx: 0, ... }, tail: { text: "Microsoft", ... },
+   * //              relation: "founder of", score: 0.91 }]
+   */
+  async predictRelations(
+    text: string,
+    labels: readonly string[],
+    relations: readonly string[],
+    options: RelationPredictOptions = {},
+  ): Promise<RelationPrediction> {
+    const [result] = await predictRelationsFor(this.model, [checkText(text)], labels, relations, options);
+    return { entities: result!.entities, relations: result!.relations };
+  }
+
+  /** {@link predictRelations} for many texts, batched; labels and relations are one list for all texts or one per text. */
+  async batchPredictRelations(
+    texts: readonly string[],
+    labels: readonly string[] | readonly (readonly string[])[],
+    relations: readonly string[] | readonly (readonly string[])[],
+    options: RelationPredictOptions = {},
+  ): Promise<RelationPrediction[]> {
+    const results = await predictRelationsFor(this.model, texts, labels, relations, options);
+    return results.map(({ entities, relations: found }) => ({ entities, relations: found }));
   }
 
   /** Releases the ONNX sessions. */

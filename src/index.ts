@@ -6,6 +6,7 @@ export { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
 export type { LoadOptions } from "./model/load.js";
 export type { ModelConfig, ModelFamily, ModelMode } from "./model/config.js";
 export { MODEL_DTYPES, type ModelDtype } from "./model/files.js";
+export type { EntityRelation, RelationEntity, RelationPredictOptions, RelationPrediction } from "./relex/types.js";
 export type { Entity, PredictOptions, TextPrediction, Truncation, TruncationInfo } from "./types.js";
 export type { LabelEmbeddings } from "./labels/encoder.js";
 export type { StreamInput, StreamOptions, StreamResult, StreamSource, TextRecord } from "./long/stream.js";

@@ -24,7 +24,7 @@ export type ModelFamily =
   | "decoder-token"; // UniEncoderTokenDecoderGLiNER
 
 /** The families gliner-ts runs; the others are refused with UNSUPPORTED at load. */
-const RUNNABLE_FAMILIES: ReadonlySet<ModelFamily> = new Set<ModelFamily>(["uni-span", "uni-token", "bi-span", "bi-token"]);
+const RUNNABLE_FAMILIES: ReadonlySet<ModelFamily> = new Set<ModelFamily>(["uni-span", "uni-token", "bi-span", "bi-token", "relex-span", "relex-token"]);
 
 const DECODER_REFUSAL =
   "GLiNER models with a generative label decoder (labels_decoder) cannot run in gliner-ts: the reference cannot " +
@@ -56,6 +56,18 @@ export interface ModelConfig {
    * folder name. Its tokenizer is read from `labels_encoder/` in the model folder, else from that hub repo.
    */
   readonly labelsEncoder?: string;
+  /** Relex families: the relation prompt token (`<<REL>>`) and its id as the config states it. */
+  readonly relex?: RelexConfig;
+}
+
+export interface RelexConfig {
+  readonly relToken: string;
+  readonly relTokenIndex: number;
+}
+
+/** True for the relation-extraction families (their own relation head; see src/relex/). */
+export function isRelex(family: ModelFamily): boolean {
+  return family === "relex-span" || family === "relex-token";
 }
 
 /** The family of a parsed gliner_config.json, in the reference's order of precedence. */
@@ -110,7 +122,14 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     wordSplitter: splitter.spec,
     ...(splitter.notice === undefined ? {} : { wordSplitterNotice: splitter.notice }),
     ...(biEncoder ? { labelsEncoder: stringField(c, "labels_encoder", "", source) } : {}),
+    ...(isRelex(family) ? { relex: relexConfig(c, source) } : {}),
   };
+}
+
+function relexConfig(c: Record<string, unknown>, source: string): RelexConfig {
+  const relTokenIndex = intField(c, "rel_token_index", -1, source);
+  if (relTokenIndex < 0) throw new ModelLoadError(`${source} of a relex model has no rel_token_index (the <<REL>> token id).`);
+  return { relToken: stringField(c, "rel_token", "<<REL>>", source), relTokenIndex };
 }
 
 function familyKeys(c: Record<string, unknown>): string {
@@ -130,6 +149,6 @@ function intField(c: Record<string, unknown>, key: string, fallback: number, sou
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new ModelLoadError(`${source}: "${key}" must be an integer.`);
   }
-  if (key !== "class_token_index" && value <= 0) throw new ModelLoadError(`${source}: "${key}" must be positive.`);
+  if (key !== "class_token_index" && key !== "rel_token_index" && value <= 0) throw new ModelLoadError(`${source}: "${key}" must be positive.`);
   return value;
 }

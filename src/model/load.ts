@@ -12,6 +12,7 @@ import { isBiEncoder, type ModelConfig, parseModelConfig } from "./config.js";
 import { onnxCandidates, onnxFileForDtype } from "./files.js";
 import { biEncoderOnnxFiles, firstPresent, loadLabelsEncoder } from "./load-labels.js";
 import { WordTokenizer } from "./tokenizer.js";
+import { checkRelexSignature, checkRelexTokens, relexConvertHint } from "../relex/model-check.js";
 
 export interface LoadOptions extends OpenOptions {
   /** ONNX variant by transformers.js file naming (default "fp32" → model.onnx). */
@@ -61,6 +62,7 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
   });
   const biEncoder = isBiEncoder(config.family);
   if (!biEncoder) checkPromptTokens(config, tokenizer, files);
+  checkRelexTokens(config, tokenizer, files.description);
 
   const file = options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32");
   const candidates = options.onnxFile === undefined && biEncoder ? await biEncoderOnnxFiles(files, file) : onnxCandidates(file);
@@ -68,19 +70,21 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
   if (located === undefined) {
     throw new ModelLoadError(
       `No ONNX file ${candidates.map((c) => `"${c}"`).join(" or ")} in ${files.description}. ` +
-        `Pick another dtype/onnxFile, or convert the checkpoint with "gliner-ts convert".`,
+        (config.relex ? relexConvertHint(source) : `Pick another dtype/onnxFile, or convert the checkpoint with "gliner-ts convert".`),
     );
   }
   let session: Session;
   try {
     session = await runtime.createSession(located.model, options.session ?? {});
   } catch (cause) {
-    throw new ModelLoadError(`ONNX Runtime could not load ${located.name} from ${files.description}: ${String(cause)}`, {
+    const hint = config.relex ? ` ${relexConvertHint(source)}` : "";
+    throw new ModelLoadError(`ONNX Runtime could not load ${located.name} from ${files.description}: ${String(cause)}${hint}`, {
       cause,
     });
   }
   const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, session, options) : undefined;
-  checkSignature(config, session, located.name);
+  if (config.relex) checkRelexSignature(config, session, located.name, source);
+  else checkSignature(config, session, located.name);
   return { config, tokenizer, session, source: files.description, onnxFile: located.name, ...(labels ? { labels } : {}) };
 }
 

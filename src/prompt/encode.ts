@@ -18,6 +18,8 @@ export interface PromptTokens {
   readonly sepToken: string;
   /** The model family; bi-encoders get no prompt. Uni-encoder when absent. */
   readonly family?: ModelFamily;
+  /** Relex models: the relation prompt token (`<<REL>>`). */
+  readonly relex?: { readonly relToken: string };
 }
 
 export interface EncodedPrompt {
@@ -29,11 +31,20 @@ export interface EncodedPrompt {
   readonly numLabels: number;
 }
 
-/** Prompt words for a label list: `<<ENT>> l1 … <<ENT>> lC <<SEP>>`. Each label is ONE word, spaces and all. */
-export function promptWords(labels: readonly string[], tokens: PromptTokens): string[] {
+/**
+ * Prompt words for a label list: `<<ENT>> l1 … <<ENT>> lC <<SEP>>`. Each label is ONE word, spaces and all.
+ * With `relations` (relex models): then `<<REL>> r1 … <<REL>> rR <<SEP>>`, the second `<<SEP>>` even when empty.
+ */
+export function promptWords(labels: readonly string[], tokens: PromptTokens, relations?: readonly string[]): string[] {
   const words: string[] = [];
   for (const label of labels) words.push(tokens.entToken, label);
   words.push(tokens.sepToken);
+  if (relations !== undefined) {
+    const relToken = tokens.relex?.relToken;
+    if (relToken === undefined) throw new Error("relation prompts need a relex model's relation token");
+    for (const relation of relations) words.push(relToken, relation);
+    words.push(tokens.sepToken);
+  }
   return words;
 }
 
@@ -42,8 +53,9 @@ export function encodePrompt(
   textWords: readonly string[],
   tokens: PromptTokens,
   encoder: SubwordEncoder,
+  relations?: readonly string[],
 ): EncodedPrompt {
-  const prompt = tokens.family !== undefined && isBiEncoder(tokens.family) ? [] : promptWords(labels, tokens);
+  const prompt = tokens.family !== undefined && isBiEncoder(tokens.family) ? [] : promptWords(labels, tokens, relations);
   const inputIds: number[] = [encoder.clsId];
   const wordsMask: number[] = [0];
   // HEAD's prepare_word_mask counts the distinct word ids seen, so a word that yields no sub-token

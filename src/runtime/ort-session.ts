@@ -1,6 +1,6 @@
 /**
  * ONNX Runtime session → the core's {@link Session}, shared by the Node and browser runtimes (both ORT packages
- * expose onnxruntime-common's types). Outputs are read by name and must be float32.
+ * expose onnxruntime-common's types). Outputs are read by name as float32 (int64 / bool index outputs converted).
  */
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import { ModelLoadError } from "../errors.js";
@@ -18,11 +18,12 @@ export function wrapOrtSession(session: InferenceSession, toTensor: (t: TensorDa
       for (const name of outputs) {
         const tensor = result[name];
         if (tensor === undefined) continue;
-        if (tensor.type !== "float32") {
-          throw new ModelLoadError(`Output "${name}" is ${tensor.type}; gliner-ts expects float32 logits (fp16 models keep float32 outputs).`);
-        }
         // getData() also downloads GPU-resident outputs (WebGPU); for CPU tensors it is the data itself.
-        out[name] = { data: (await tensor.getData()) as Float32Array, dims: tensor.dims };
+        const data = await tensor.getData();
+        if (tensor.type === "float32") out[name] = { data: data as Float32Array, dims: tensor.dims };
+        // Index and mask outputs (relex graphs: rel_idx, rel_mask, entity_spans) are small; read as exact floats.
+        else if (tensor.type === "int64" || tensor.type === "bool") out[name] = { data: Float32Array.from(data as ArrayLike<number | bigint>, Number), dims: tensor.dims };
+        else throw new ModelLoadError(`Output "${name}" is ${tensor.type}; gliner-ts expects float32 logits (fp16 models keep float32 outputs).`);
         tensor.dispose();
       }
       return out;
