@@ -122,7 +122,7 @@ function parseRelex(config: Json): RelexSettings {
   return { relationsLayer: layer as RelationsLayer, relTokenIndex, embedRelToken: config.embed_rel_token !== false };
 }
 
-function encoderConfigOf(config: Json): Json {
+export function encoderConfigOf(config: Json): Json {
   const embedded = config.encoder_config;
   if (embedded && typeof embedded === "object") return embedded as Json;
   const name = String(config.model_name ?? "");

@@ -65,6 +65,10 @@ export async function convertCheckpoint(sourceFolder: string, outFolder: string,
     return convertGliner2Checkpoint(source, outFolder, options);
   }
   const config = await readConfig(source);
+  if (config["labels_encoder"] !== undefined && config["labels_encoder"] !== null && (config["labels_decoder"] ?? null) === null && (config["relations_layer"] ?? null) === null) {
+    const { convertBiEncoderCheckpoint } = await import("./bi-encoder.js");
+    return convertBiEncoderCheckpoint(source, outFolder, config, options);
+  }
   const settings = parseSettings(config, options.encoderConfig);
   const checkpoint = await openCheckpoint(source, options.weights);
   try {
@@ -98,6 +102,8 @@ interface WriteTarget {
   copied: readonly string[];
   externalData: boolean | undefined;
   metadata: Record<string, string>;
+  /** ONNX file name under onnx/ (default: the dtype's, {@link ONNX_FILE}). */
+  file?: string;
 }
 
 /**
@@ -106,14 +112,15 @@ interface WriteTarget {
  */
 export async function writeConverted(graph: GraphBuilder, checkpoint: Checkpoint, store: WeightStore, t: WriteTarget): Promise<ConvertResult> {
   await mkdir(join(t.out, "onnx"), { recursive: true });
-  const modelPath = join(t.out, "onnx", ONNX_FILE[t.dtype]);
+  const file = t.file ?? ONNX_FILE[t.dtype];
+  const modelPath = join(t.out, "onnx", file);
   const tmp = `${modelPath}.partial`;
   try {
     const written = await writeModel(tmp, graph, {
       opset: OPSET,
       producerVersion: VERSION,
       externalData: t.externalData,
-      dataLocation: `${ONNX_FILE[t.dtype]}_data`,
+      dataLocation: `${file}_data`,
       metadata: { source_weights: checkpoint.file, dtype: t.dtype, ...t.metadata },
     });
     if (written.externalData) await rename(`${tmp}_data`, `${modelPath}_data`);
@@ -123,8 +130,8 @@ export async function writeConverted(graph: GraphBuilder, checkpoint: Checkpoint
     await rm(`${tmp}_data`, { force: true });
     throw error;
   }
-  const files = [`onnx/${ONNX_FILE[t.dtype]}`];
-  if (await exists(`${modelPath}_data`)) files.push(`onnx/${ONNX_FILE[t.dtype]}_data`);
+  const files = [`onnx/${file}`];
+  if (await exists(`${modelPath}_data`)) files.push(`onnx/${file}_data`);
   for (const name of t.copied) {
     const from = join(t.source, name);
     if (!(await exists(from))) continue;
@@ -176,8 +183,23 @@ export async function openCheckpoint(folder: string, which: "safetensors" | "pyt
   return readTorchCheckpoint(pt);
 }
 
-function subWeights(store: WeightStore, prefix: string): Weights {
+export function subWeights(store: WeightStore, prefix: string): Weights {
   return { get: (name, shape) => store.entry(prefix + name, shape), has: (name) => store.has(prefix + name) };
+}
+
+/** The text encoder (DeBERTa) and GLiNER's projection to hidden_size: token vectors [B, S, D]. */
+export function encodeText(g: GraphBuilder, s: Pick<GlinerSettings, "encoder" | "hiddenSize">, store: WeightStore, inputIds: string, attentionMask: string): string {
+  const root = subWeights(store, "");
+  const D = s.hiddenSize;
+  const tokens = buildDeberta(g, s.encoder, subWeights(store, "token_rep_layer.bert_layer.model."), inputIds, attentionMask);
+  if (root.has("token_rep_layer.projection.weight")) {
+    const weight = root.get("token_rep_layer.projection.weight", [D, s.encoder.hiddenSize]);
+    return linear(g, tokens, weight, root.get("token_rep_layer.projection.bias"), "projection");
+  }
+  if (s.encoder.hiddenSize !== D) {
+    throw new ModelLoadError(`The encoder outputs ${s.encoder.hiddenSize} values but hidden_size is ${D}, and the checkpoint has no token_rep_layer.projection.`);
+  }
+  return tokens;
 }
 
 export function buildGraph(s: GlinerSettings, store: WeightStore, dtype: ConvertDType): GraphBuilder {
@@ -193,13 +215,7 @@ export function buildGraph(s: GlinerSettings, store: WeightStore, dtype: Convert
 
   const root = subWeights(store, "");
   const D = s.hiddenSize;
-  let tokens = buildDeberta(g, s.encoder, subWeights(store, "token_rep_layer.bert_layer.model."), inputIds, attentionMask);
-  if (root.has("token_rep_layer.projection.weight")) {
-    const weight = root.get("token_rep_layer.projection.weight", [D, s.encoder.hiddenSize]);
-    tokens = linear(g, tokens, weight, root.get("token_rep_layer.projection.bias"), "projection");
-  } else if (s.encoder.hiddenSize !== D) {
-    throw new ModelLoadError(`The encoder outputs ${s.encoder.hiddenSize} values but hidden_size is ${D}, and the checkpoint has no token_rep_layer.projection.`);
-  }
+  const tokens = encodeText(g, s, store, inputIds, attentionMask);
   const prompts = extractPrompts(g, tokens, inputIds, s.classTokenIndex, s.embedEntToken, D);
   let words = extractWords(g, tokens, wordsMask, textLengths, D);
   words = buildLstm(g, root, words, textLengths, lstmLayers(root));

@@ -1,0 +1,88 @@
+/**
+ * The converter on the bi-encoder fixtures: from model.safetensors it builds the reference's three ONNX signatures
+ * (model.onnx with labels as tokens, model_labels_embeddings.onnx, labels_encoder.onnx), which reproduce the
+ * fixtures' ONNX files and the torch goldens on every golden case with inputs; the converted folder loads and
+ * predicts the golden entities.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import * as ort from "onnxruntime-node";
+import { convertCheckpoint } from "../../src/convert/index.js";
+import { GLiNER } from "../../src/node.js";
+import { FIXTURES, feeds, flatten, goldenCases, maxAbsDiff } from "./golden-run.js";
+
+const TOLERANCE = 1e-4;
+const EMBEDDING_TOLERANCE = 1e-5;
+const work = mkdtempSync(join(tmpdir(), "gliner-convert-bi-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+type Nested = number | boolean | Nested[];
+
+for (const model of ["bi-span", "bi-token"]) {
+  test(`${model}: converted ONNX files reproduce the fixture's ONNX outputs and the goldens`, async () => {
+    const source = join(FIXTURES, "models", model);
+    const out = join(work, model);
+    const result = await convertCheckpoint(source, out);
+    assert.equal(result.modelPath, join(out, "onnx", "model.onnx"));
+    for (const file of ["onnx/labels_encoder.onnx", "onnx/model_labels_embeddings.onnx", "onnx/model.onnx", "labels_encoder/tokenizer.json", "gliner_config.json"]) {
+      assert.ok(result.files.includes(file), `${file} written`);
+    }
+    assert.deepEqual(readFileSync(join(out, "labels_encoder", "tokenizer.json")), readFileSync(join(source, "labels_encoder", "tokenizer.json")));
+    // Only the BERT pooler (stored, never used by GLiNER) and the LSTM (bi-encoders never run it) are left.
+    assert.ok(result.unusedTensors.every((name) => /labels_encoder\.model\.pooler\.|^rnn\./.test(name)), result.unusedTensors.join(", "));
+
+    const open = (dir: string, file: string) => ort.InferenceSession.create(join(dir, "onnx", file));
+    const [refMain, refEmbeddings, refLabels, main, embeddings, labels] = await Promise.all([
+      open(source, "model.onnx"), open(source, "model_labels_embeddings.onnx"), open(source, "labels_encoder.onnx"),
+      open(out, "model.onnx"), open(out, "model_labels_embeddings.onnx"), open(out, "labels_encoder.onnx"),
+    ]);
+    for (const [ours, theirs] of [[main, refMain], [embeddings, refEmbeddings], [labels, refLabels]] as const) {
+      assert.deepEqual(ours.inputNames, theirs.inputNames);
+      assert.deepEqual(ours.outputNames, theirs.outputNames);
+    }
+    const worst = { tokens: 0, embeddings: 0, labels: 0, golden: 0 };
+    let checked = 0;
+    for (const c of goldenCases(model)) {
+      if (c.inputs === null || c.logits === null) continue;
+      const inputs = c.inputs as Record<string, Nested>;
+      const labelInputs = { input_ids: inputs["labels_input_ids"] as Nested, attention_mask: inputs["labels_attention_mask"] as Nested };
+      const refEmbedded = (await refLabels.run(feeds(refLabels, labelInputs)))["labels_embeddings"] as ort.Tensor;
+      const ourEmbedded = (await labels.run(feeds(labels, labelInputs)))["labels_embeddings"] as ort.Tensor;
+      worst.labels = Math.max(worst.labels, maxAbsDiff(ourEmbedded.data as Float32Array, refEmbedded.data as Float32Array));
+
+      const ourTokens = (await main.run(feeds(main, inputs)))["logits"] as ort.Tensor;
+      const refTokens = (await refMain.run(feeds(refMain, inputs)))["logits"] as ort.Tensor;
+      assert.deepEqual(ourTokens.dims, refTokens.dims, `${c.id}: logits shape`);
+      worst.tokens = Math.max(worst.tokens, maxAbsDiff(ourTokens.data as Float32Array, refTokens.data as Float32Array));
+      worst.golden = Math.max(worst.golden, maxAbsDiff(ourTokens.data as Float32Array, flatten(c.logits)));
+
+      const textOnly = Object.fromEntries(Object.entries(inputs).filter(([name]) => !name.startsWith("labels_")));
+      const withEmbeddings = (session: ort.InferenceSession) =>
+        session.run({ ...feeds({ inputNames: session.inputNames.filter((n) => n !== "labels_embeddings") }, textOnly), labels_embeddings: refEmbedded });
+      const ourFromEmbeddings = (await withEmbeddings(embeddings))["logits"] as ort.Tensor;
+      const refFromEmbeddings = (await withEmbeddings(refEmbeddings))["logits"] as ort.Tensor;
+      worst.embeddings = Math.max(worst.embeddings, maxAbsDiff(ourFromEmbeddings.data as Float32Array, refFromEmbeddings.data as Float32Array));
+      worst.golden = Math.max(worst.golden, maxAbsDiff(ourFromEmbeddings.data as Float32Array, flatten(c.logits)));
+      checked++;
+    }
+    assert.equal(checked, 30);
+    console.log(`# ${model}: ${checked} cases; max |Δ| vs fixture ONNX: model.onnx ${worst.tokens.toExponential(2)}, model_labels_embeddings.onnx ${worst.embeddings.toExponential(2)}, labels_encoder.onnx ${worst.labels.toExponential(2)}; vs torch logits ${worst.golden.toExponential(2)}`);
+    assert.ok(worst.tokens <= TOLERANCE && worst.embeddings <= TOLERANCE && worst.golden <= TOLERANCE, JSON.stringify(worst));
+    assert.ok(worst.labels <= EMBEDDING_TOLERANCE, `labels encoder ${worst.labels}`);
+
+    // The converted folder loads as a bi-encoder and predicts the golden entities of the README example.
+    const loaded = await GLiNER.fromPretrained(out);
+    try {
+      assert.equal(loaded.family, model);
+      assert.equal(loaded.onnxFile, "onnx/model_labels_embeddings.onnx");
+      const seed = goldenCases(model).find((x) => x.id === "seed_ner") as unknown as { call: { texts: string[]; labels: string[] }; entities: { label: string; text: string }[][] };
+      const ents = await loaded.predictEntities(seed.call.texts[0] as string, seed.call.labels);
+      assert.deepEqual(ents.map((e) => [e.text, e.label]), (seed.entities[0] ?? []).map((e) => [e.text, e.label]));
+    } finally {
+      await loaded.dispose();
+    }
+  });
+}
