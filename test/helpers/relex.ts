@@ -44,3 +44,13 @@ export interface RelexGoldenCase extends Omit<GoldenCase, "call" | "inputs" | "l
 export interface RelexGoldenFile {
   cases: RelexGoldenCase[];
 }
+
+/** Converts a relex fixture (model.safetensors) into a fresh temporary model folder; returns it and a cleanup. */
+export async function convertedRelex(model: RelexFixture): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { convertCheckpoint } = await import("../../src/convert/index.js");
+  const dir = await mkdtemp(join(tmpdir(), `gliner-${model}-`));
+  await convertCheckpoint(relexDir(model), dir);
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,130 @@
+/** The relex API beyond the goldens: load-time refusals, options, windows, batching, bad input. */
+import assert from "node:assert/strict";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { GLiNER, isGlinerError, type RelationPrediction } from "../../src/node.js";
+import { SPAN_MODEL } from "../helpers/fixtures.js";
+import { convertedRelex, readGolden, relexDir, type RelexGoldenFile } from "../helpers/relex.js";
+
+const LABELS = ["person", "organization", "date"];
+const RELATIONS = ["founder of", "works for", "date of"];
+const TEXT = "Bill Gates and Paul Allen founded Microsoft in 1975. Gates later worked for the Gates Foundation.";
+
+/** Every relation end is the entity it points at. */
+function assertConsistent(result: RelationPrediction): void {
+  for (const r of result.relations) {
+    for (const end of [r.head, r.tail]) {
+      const e = result.entities[end.entityIdx];
+      assert.ok(e, `entityIdx ${end.entityIdx} exists`);
+      assert.deepEqual({ start: end.start, end: end.end, text: end.text, type: end.type }, { start: e.start, end: e.end, text: e.text, type: e.label });
+    }
+  }
+}
+
+describe("relex models", () => {
+  let converted: Awaited<ReturnType<typeof convertedRelex>>;
+  let model: GLiNER;
+  before(async () => {
+    converted = await convertedRelex("relex-token");
+    model = await GLiNER.fromPretrained(converted.dir);
+  });
+  after(async () => {
+    await model.dispose();
+    await converted.remove();
+  });
+
+  test("a relex checkpoint without a gliner-ts relex ONNX is refused with the command that converts it", async () => {
+    await assert.rejects(GLiNER.fromPretrained(relexDir("relex-span")), (e: unknown) =>
+      isGlinerError(e) && e.code === "MODEL_LOAD" && e.message.includes(`npx gliner-ts convert ${relexDir("relex-span")} --out <folder>`),
+    );
+    const wrong = await mkdtemp(join(tmpdir(), "gliner-relex-wrong-"));
+    try {
+      await cp(relexDir("relex-span"), wrong, { recursive: true });
+      await cp(join(SPAN_MODEL, "onnx"), join(wrong, "onnx"), { recursive: true }); // an ONNX without the relation head
+      await assert.rejects(GLiNER.fromPretrained(wrong), (e: unknown) =>
+        isGlinerError(e) && /not a gliner-ts relex graph/.test(e.message) && /npx gliner-ts convert/.test(e.message),
+      );
+    } finally {
+      await rm(wrong, { recursive: true, force: true });
+    }
+  });
+
+  test("predictRelations on a model without a relation head is UNSUPPORTED and points to extractRelations", async () => {
+    const uni = await GLiNER.fromPretrained(SPAN_MODEL);
+    await assert.rejects(uni.predictRelations(TEXT, LABELS, RELATIONS), (e: unknown) =>
+      isGlinerError(e) && e.code === "UNSUPPORTED" && /extractRelations/.test(e.message),
+    );
+    await uni.dispose();
+  });
+
+  test("uniqueRelations drops self-relations and repeated triples, keeping each triple's best score", async () => {
+    // Golden texts where the reference repeats triples (rel_kg_multi_sentence) and relates spans to themselves (batch_5[3]).
+    const cases = readGolden<RelexGoldenFile>("relex-token.json").cases;
+    const pick = (id: string, i: number) => {
+      const c = cases.find((k) => k.id === id)!;
+      return { text: c.call.texts[i]!, labels: c.call.labels as string[], relations: c.call.relations as string[] };
+    };
+    const key = (r: RelationPrediction["relations"][number]) => `${r.head.entityIdx}|${r.relation}|${r.tail.entityIdx}`;
+    const seen = { selfs: 0, repeats: 0 };
+    for (const { text, labels, relations } of [pick("rel_kg_multi_sentence", 0), pick("batch_5", 3)]) {
+      const all = await model.predictRelations(text, labels, relations);
+      const unique = await model.predictRelations(text, labels, relations, { uniqueRelations: true });
+      assert.deepEqual(unique.entities, all.entities);
+      const others = all.relations.filter((r) => r.head.entityIdx !== r.tail.entityIdx);
+      const distinct = new Set(others.map(key));
+      seen.selfs += all.relations.length - others.length;
+      seen.repeats += others.length - distinct.size;
+      assert.deepEqual(unique.relations.map(key), [...distinct], "first-occurrence order");
+      for (const r of unique.relations) assert.equal(r.score, Math.max(...others.filter((a) => key(a) === key(r)).map((a) => a.score)));
+      assertConsistent(unique);
+    }
+    assert.ok(seen.selfs > 0 && seen.repeats > 0, "the reference output has self-relations and repeats on these texts");
+  });
+
+  test("a batch equals one-by-one calls; per-text relation lists; empty texts give nothing", async () => {
+    const texts = [TEXT, "", "Paul Allen worked for Microsoft until 1983."];
+    const perText = [RELATIONS, [], ["works for"]];
+    const batch = await model.batchPredictRelations(texts, LABELS, perText, { threshold: 0.4 });
+    assert.deepEqual(batch[1], { entities: [], relations: [] });
+    for (const i of [0, 2]) {
+      const one = await model.predictRelations(texts[i]!, LABELS, perText[i]!, { threshold: 0.4 });
+      assert.deepEqual(batch[i]!.entities.map((e) => [e.start, e.end, e.label]), one.entities.map((e) => [e.start, e.end, e.label]));
+      assert.deepEqual(batch[i]!.relations.map((r) => [r.head.entityIdx, r.relation, r.tail.entityIdx]), one.relations.map((r) => [r.head.entityIdx, r.relation, r.tail.entityIdx]));
+      assertConsistent(batch[i]!);
+    }
+    assert.ok(batch[2]!.relations.every((r) => r.relation === "works for"));
+  });
+
+  test("long texts: windows by default, the reference's truncation on request, or an error", async () => {
+    const short = await GLiNER.fromPretrained(converted.dir, { maxLength: 12 });
+    try {
+      const long = `${TEXT} ${TEXT} ${TEXT}`;
+      const windowed = await short.predictRelations(long, LABELS, RELATIONS, { threshold: 0.4 });
+      assert.ok(windowed.entities.some((e) => e.start > TEXT.length), "entities beyond the first window");
+      assertConsistent(windowed);
+      const truncated = await short.predictRelations(long, LABELS, RELATIONS, { threshold: 0.4, truncation: "truncate", onTruncate: () => {} });
+      assert.ok(truncated.entities.every((e) => e.end <= 60));
+      await assert.rejects(short.predictRelations(long, LABELS, RELATIONS, { truncation: "error" }), (e: unknown) => isGlinerError(e) && e.code === "TEXT_TOO_LONG");
+    } finally {
+      await short.dispose();
+    }
+  });
+
+  test("bad input is an InvalidInputError naming the argument", async () => {
+    const bad: [unknown, unknown, object, RegExp][] = [
+      [LABELS, "founder of", {}, /relations must be an array/],
+      [LABELS, [""], {}, /relations\[0\] must be a non-empty string/],
+      [[], RELATIONS, {}, /labels is empty/],
+      [LABELS, RELATIONS, { relationThreshold: 1.5 }, /relationThreshold must be a number strictly between 0 and 1/],
+      [LABELS, RELATIONS, { adjacencyThreshold: 0 }, /adjacencyThreshold/],
+    ];
+    for (const [labels, relations, options, message] of bad) {
+      await assert.rejects(
+        model.predictRelations(TEXT, labels as string[], relations as string[], options),
+        (e: unknown) => isGlinerError(e) && e.code === "INVALID_INPUT" && message.test(e.message),
+      );
+    }
+  });
+});
