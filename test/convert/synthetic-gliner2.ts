@@ -183,3 +183,42 @@ export function writeGliner2Checkpoint(dir: string, s: BackboneShape, counting: 
   const specs = [...debertaSpecs("encoder.", s, std), ...heads.filter((t) => !t.name.startsWith("count_embed.")), ...heads.filter((t) => t.name.startsWith("count_embed."))];
   writeSafetensors(join(dir, "model.safetensors"), specs, options.seed ?? 7);
 }
+
+/**
+ * A GLiNER uni-encoder span (markerV0) checkpoint on the same kind of backbone — the peer of the GLiNER2 bench
+ * model: gliner_config.json (the span-markerv0 fixture's, with this backbone, hidden size and width),
+ * model.safetensors with the encoder→hidden projection, a bi-LSTM, span and prompt heads.
+ */
+export function writeGlinerSpanCheckpoint(
+  dir: string,
+  s: BackboneShape,
+  template: Record<string, unknown>,
+  options: { hidden: number; maxWidth: number; seed?: number; std?: number },
+): void {
+  const std = options.std ?? 0.02;
+  const D = options.hidden;
+  mkdirSync(dir, { recursive: true });
+  const config = { ...template, encoder_config: debertaConfig(s), hidden_size: D, max_width: options.maxWidth, vocab_size: s.vocab, model_name: "microsoft/deberta-v3-base" };
+  writeFileSync(join(dir, "gliner_config.json"), JSON.stringify(config, null, 2));
+  const specs = debertaSpecs("token_rep_layer.bert_layer.model.", s, std);
+  const lin = (name: string, o: number, i: number) => specs.push({ name: `${name}.weight`, shape: [o, i], init: std }, { name: `${name}.bias`, shape: [o], init: std });
+  lin("token_rep_layer.projection", D, s.hidden);
+  for (const suffix of ["", "_reverse"]) {
+    specs.push(
+      { name: `rnn.lstm.weight_ih_l0${suffix}`, shape: [2 * D, D], init: std },
+      { name: `rnn.lstm.weight_hh_l0${suffix}`, shape: [2 * D, D / 2], init: std },
+      { name: `rnn.lstm.bias_ih_l0${suffix}`, shape: [2 * D], init: std },
+      { name: `rnn.lstm.bias_hh_l0${suffix}`, shape: [2 * D], init: std },
+    );
+  }
+  const span = "span_rep_layer.span_rep_layer";
+  for (const side of ["project_start", "project_end"]) {
+    lin(`${span}.${side}.0`, 4 * D, D);
+    lin(`${span}.${side}.3`, D, 4 * D);
+  }
+  lin(`${span}.out_project.0`, 4 * D, 2 * D);
+  lin(`${span}.out_project.3`, D, 4 * D);
+  lin("prompt_rep_layer.0", 4 * D, D);
+  lin("prompt_rep_layer.3", D, 4 * D);
+  writeSafetensors(join(dir, "model.safetensors"), specs, options.seed ?? 7);
+}
