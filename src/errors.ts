@@ -42,6 +42,18 @@ export class ModelLoadError extends GlinerError {
   }
 }
 
+/** A model folder of the other family: a GLiNER2 folder given to `GLiNER`, or a GLiNER folder given to `GLiNER2`. */
+export class WrongModelClassError extends ModelLoadError {
+  override name = "WrongModelClassError";
+  /** The class that loads this folder. */
+  readonly modelClass: "GLiNER" | "GLiNER2";
+
+  constructor(modelClass: "GLiNER" | "GLiNER2", message: string) {
+    super(message);
+    this.modelClass = modelClass;
+  }
+}
+
 /** Downloading from the Hugging Face hub failed (HTTP status, offline mode, size/ETag mismatch). */
 export class HubError extends GlinerError {
   override name = "HubError";

@@ -3,6 +3,10 @@
  * re-export this with a `GLiNER` whose `fromPretrained` uses their runtime.
  */
 export { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
+export { GLiNER2 as GLiNER2Base, type Gliner2ModelLoadOptions, type SchemaLike } from "./gliner2/model.js";
+export type { Gliner2Config, Gliner2LoadOptions } from "./gliner2/load.js";
+export { Schema, StructureBuilder, parseFieldSpec } from "./gliner2/schema.js";
+export type * from "./gliner2/types.js";
 export type { LoadOptions } from "./model/load.js";
 export type { ModelConfig, ModelFamily, ModelMode } from "./model/config.js";
 export { MODEL_DTYPES, type ModelDtype } from "./model/files.js";
@@ -59,5 +63,6 @@ export {
   isGlinerError,
   ModelLoadError,
   TextTooLongError,
+  WrongModelClassError,
 } from "./errors.js";
 export { splitWords, type Word } from "./text/words.js";

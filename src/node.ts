@@ -1,5 +1,8 @@
 /** Node.js entry: `import { GLiNER } from "gliner-ts"`. */
 import { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
+import { loadGliner2 } from "./gliner2/load.js";
+import { GLiNER2 as GLiNER2Base, type Gliner2ModelLoadOptions } from "./gliner2/model.js";
+import { convertOnFirstUse } from "./runtime/node-gliner2-convert.js";
 import { loadModel } from "./model/load.js";
 import { nodeRuntime } from "./runtime/node.js";
 
@@ -15,5 +18,19 @@ export class GLiNER extends GLiNERBase {
    */
   static async fromPretrained(source: string, options: GlinerLoadOptions = {}): Promise<GLiNER> {
     return new GLiNER(await loadModel(options.runtime ?? nodeRuntime(), source, options));
+  }
+}
+
+export class GLiNER2 extends GLiNER2Base {
+  /**
+   * Loads a GLiNER2 model from a local folder or a Hugging Face repo id. A checkpoint without an ONNX graph
+   * (the published GLiNER2 models ship model.safetensors only) is converted once, on first use, into the
+   * cache (`<hub cache>/../gliner-ts-converted/`), as `gliner-ts convert` would.
+   * @example
+   * const model = await GLiNER2.fromPretrained("fastino/gliner2-base-v1");
+   * await model.extractEntities("Tim Cook leads Apple.", ["person", "company"]);
+   */
+  static async fromPretrained(source: string, options: Gliner2ModelLoadOptions = {}): Promise<GLiNER2> {
+    return new GLiNER2(await loadGliner2(options.runtime ?? nodeRuntime(), source, options, convertOnFirstUse));
   }
 }

@@ -3,6 +3,8 @@
  * To keep the page responsive, run it in a Web Worker with `createGlinerWorker` from `gliner-ts/web/client`.
  */
 import { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
+import { type LoadedGliner2, loadGliner2 } from "./gliner2/load.js";
+import { GLiNER2 as GLiNER2Base, type Gliner2ModelLoadOptions } from "./gliner2/model.js";
 import { type LoadedModel, loadModel } from "./model/load.js";
 import { resolveBackend, type WebBackend, type WebRuntimeOptions, webRuntime, withModelBytes } from "./runtime/web.js";
 import type { ModelBytes } from "./web/sources.js";
@@ -39,5 +41,32 @@ export class GLiNER extends GLiNERBase {
         ? await loadModel(options.runtime ?? runtime, source, options)
         : await loadModel(withModelBytes(runtime, source), "in-memory files", options);
     return new GLiNER(model, backend);
+  }
+}
+
+export interface WebGliner2LoadOptions extends Gliner2ModelLoadOptions, WebRuntimeOptions {}
+
+export class GLiNER2 extends GLiNER2Base {
+  /** Where the model runs: "wasm" or "webgpu". */
+  readonly backend: WebBackend;
+
+  protected constructor(model: LoadedGliner2, backend: WebBackend) {
+    super(model);
+    this.backend = backend;
+  }
+
+  /**
+   * Loads a GLiNER2 model (config.json, encoder_config/, tokenizer files, onnx/model.onnx) from a URL folder, a
+   * hub repo id (kept in the Cache API) or files in memory. The browser cannot convert checkpoints: convert
+   * them once with `gliner-ts convert` (Node) and serve the folder.
+   */
+  static async fromPretrained(source: string | ModelBytes, options: WebGliner2LoadOptions = {}): Promise<GLiNER2> {
+    const backend = await resolveBackend(options.device);
+    const runtime = webRuntime({ ...options, device: backend });
+    const model =
+      typeof source === "string"
+        ? await loadGliner2(options.runtime ?? runtime, source, options)
+        : await loadGliner2(withModelBytes(runtime, source), "in-memory files", options);
+    return new GLiNER2(model, backend);
   }
 }

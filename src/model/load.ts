@@ -2,7 +2,7 @@
  * Loading a model: files (through the runtime) → config, tokenizer, ONNX session, with every cross-check
  * that turns a confusing failure later into a clear error now.
  */
-import { ModelLoadError } from "../errors.js";
+import { ModelLoadError, WrongModelClassError } from "../errors.js";
 import type { LabelsEncoder } from "../labels/encoder.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "../runtime/runtime.js";
 import type { WordSplitter } from "../text/words.js";
@@ -52,47 +52,82 @@ const LABEL_EMBEDDING_INPUTS = ["labels_embeddings"];
 
 export async function loadModel(runtime: Runtime, source: string, options: LoadOptions = {}): Promise<LoadedModel> {
   const files = await runtime.openModel(source, options);
-  let config = parseModelConfig(await readJson(files, "gliner_config.json", true), "gliner_config.json");
+  const rawConfig = await readJson(files, "gliner_config.json", false);
+  if (rawConfig === undefined) {
+    if (isGliner2Config(await readJson(files, "config.json", false))) {
+      throw new WrongModelClassError(
+        "GLiNER2",
+        `${files.description} is a GLiNER2 model (config.json of a GLiNER2 extractor, no gliner_config.json); load it with GLiNER2.fromPretrained.`,
+      );
+    }
+    throw new ModelLoadError(`${files.description} has no gliner_config.json; a GLiNER model folder needs it.`);
+  }
+  let config = parseModelConfig(rawConfig, "gliner_config.json");
   if (options.maxLength !== undefined) config = { ...config, maxLen: options.maxLength };
   if (options.wordSplitter !== undefined) config = { ...config, wordSplitter: checkWordSplitter(options.wordSplitter) };
   else if (config.wordSplitterNotice !== undefined) emitWarningOnce(config.wordSplitterNotice, "GlinerWordSplitterWarning");
-  const tokenizer = new WordTokenizer({
-    tokenizer: (await readJson(files, "tokenizer.json", true)) as Record<string, unknown>,
-    tokenizerConfig: ((await readJson(files, "tokenizer_config.json", false)) ?? {}) as Record<string, unknown>,
-  });
+  const tokenizer = await readTokenizer(files);
   const biEncoder = isBiEncoder(config.family);
   if (!biEncoder) checkPromptTokens(config, tokenizer, files);
   checkRelexTokens(config, tokenizer, files.description);
 
   const file = options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32");
   const candidates = options.onnxFile === undefined && biEncoder ? await biEncoderOnnxFiles(files, file) : onnxCandidates(file);
+  const { session, onnxFile } = await openSession(runtime, files, options, candidates, config.relex ? relexConvertHint(source) : undefined);
+  const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, session, options) : undefined;
+  if (config.relex) checkRelexSignature(config, session, onnxFile, source);
+  else checkSignature(config, session, onnxFile);
+  return { config, tokenizer, session, source: files.description, onnxFile, ...(labels ? { labels } : {}) };
+}
+
+/** GLiNER2's config.json (fastino-ai/GLiNER2 ExtractorConfig), as opposed to a GLiNER or plain encoder config. */
+export function isGliner2Config(raw: unknown): boolean {
+  if (typeof raw !== "object" || raw === null) return false;
+  const c = raw as Record<string, unknown>;
+  const architectures = Array.isArray(c["architectures"]) ? c["architectures"] : [];
+  return c["model_type"] === "extractor" || "counting_layer" in c || architectures.includes("GLiNER2");
+}
+
+/** tokenizer.json (+ tokenizer_config.json) of a model folder. */
+export async function readTokenizer(files: ModelFiles): Promise<WordTokenizer> {
+  return new WordTokenizer({
+    tokenizer: (await readJson(files, "tokenizer.json", true)) as Record<string, unknown>,
+    tokenizerConfig: ((await readJson(files, "tokenizer_config.json", false)) ?? {}) as Record<string, unknown>,
+  });
+}
+
+/** The first present ONNX file of `candidates` (default: `onnxFile`/`dtype`, onnx/ then the root) in a session. */
+export async function openSession(
+  runtime: Runtime,
+  files: ModelFiles,
+  options: LoadOptions,
+  candidates = onnxCandidates(options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32")),
+  convertHint?: string,
+): Promise<{ session: Session; onnxFile: string }> {
   const located = await firstPresent(files, candidates);
   if (located === undefined) {
     throw new ModelLoadError(
       `No ONNX file ${candidates.map((c) => `"${c}"`).join(" or ")} in ${files.description}. ` +
-        (config.relex ? relexConvertHint(source) : `Pick another dtype/onnxFile, or convert the checkpoint with "gliner-ts convert".`),
+        (convertHint ?? `Pick another dtype/onnxFile, or convert the checkpoint with "gliner-ts convert".`),
     );
   }
   let session: Session;
   try {
     session = await runtime.createSession(located.model, options.session ?? {});
   } catch (cause) {
-    const hint = config.relex ? ` ${relexConvertHint(source)}` : "";
+    const hint = convertHint === undefined ? "" : ` ${convertHint}`;
     throw new ModelLoadError(`ONNX Runtime could not load ${located.name} from ${files.description}: ${String(cause)}${hint}`, {
       cause,
     });
   }
-  const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, session, options) : undefined;
-  if (config.relex) checkRelexSignature(config, session, located.name, source);
-  else checkSignature(config, session, located.name);
-  return { config, tokenizer, session, source: files.description, onnxFile: located.name, ...(labels ? { labels } : {}) };
+  return { session, onnxFile: located.name };
 }
 
 export async function readJson(files: ModelFiles, name: string, required: boolean): Promise<unknown> {
   const text = await files.readText(name);
   if (text === undefined) {
     if (!required) return undefined;
-    throw new ModelLoadError(`${files.description} has no ${name}; a GLiNER model folder needs it.`);
+    throw new ModelLoadError(`${files.description} has no ${name}; the model folder needs it.`);
   }
   try {
     return JSON.parse(text);

@@ -55,6 +55,11 @@ export class WordTokenizer {
     return this.tokenizer.token_to_id(token);
   }
 
+  /** The token string of an id (for debugging and parity checks). */
+  tokenOf(id: number): string | undefined {
+    return this.tokenizer.id_to_token(id);
+  }
+
   /** Ids of one pre-split word, without [CLS]/[SEP]. Memoised: labels and frequent words repeat a lot. */
   encodeWord(word: string): readonly number[] {
     const cached = this.cache.get(word);

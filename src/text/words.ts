@@ -16,8 +16,12 @@ export interface Word {
   readonly end: number;
 }
 
-const PYTHON_WORD_OR_SYMBOL =
-  /[\p{L}\p{N}_]+(?:[-_][\p{L}\p{N}_]+)*|[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/gu;
+/** Python's `\w+(?:[-_]\w+)*` (Unicode `\w`), as a RegExp source for the `u` flag. */
+export const PYTHON_WORD_SOURCE = String.raw`[\p{L}\p{N}_]+(?:[-_][\p{L}\p{N}_]+)*`;
+/** Python's `\S` (not Python whitespace), as a RegExp character class for the `u` flag. */
+export const PYTHON_NON_SPACE_SOURCE = String.raw`[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]`;
+
+const PYTHON_WORD_OR_SYMBOL = new RegExp(`${PYTHON_WORD_SOURCE}|${PYTHON_NON_SPACE_SOURCE}`, "gu");
 
 /** Splits a text into words with the reference's rule. */
 export function splitWords(text: string): Word[] {
