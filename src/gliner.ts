@@ -29,7 +29,9 @@ import {
   checkText,
   checkTexts,
   checkWordSplitter,
+  describe,
   labelThresholds,
+  rejectNullOptions,
 } from "./validate.js";
 
 export interface GlinerLoadOptions extends LoadOptions {
@@ -90,12 +92,13 @@ export class GLiNER {
     options: PredictOptions = {},
   ): Promise<TextPrediction[]> {
     const checkedTexts = checkTexts(texts);
+    const run = pipelineOptions(options);
     const requests = checkedTexts.map((text, i): TextRequest => {
       const own = perTextLabels(labels, i, checkedTexts.length);
       return { text, labels: own, thresholds: labelThresholds(own, options) };
     });
     if (options.labelEmbeddings !== undefined) this.labelsEncoder();
-    const results = await predictTexts(this.model, requests, pipelineOptions(options));
+    const results = await predictTexts(this.model, requests, run);
     reportTruncation(results, options);
     return results;
   }
@@ -244,6 +247,10 @@ function perTextLabels(
 }
 
 export function pipelineOptions(options: PredictOptions | StreamOptions): PipelineOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidInputError("options", `options must be an object; got ${describe(options)}.`);
+  }
+  rejectNullOptions(options);
   return {
     flatNer: options.flatNer ?? true,
     multiLabel: options.multiLabel ?? false,
@@ -256,6 +263,7 @@ export function pipelineOptions(options: PredictOptions | StreamOptions): Pipeli
       options.maxPromptTokens === undefined ? undefined : checkPositiveInteger(options.maxPromptTokens, "maxPromptTokens"),
     wordSplitter: options.wordSplitter === undefined ? undefined : checkWordSplitter(options.wordSplitter),
     labelEmbeddings: options.labelEmbeddings,
+    signal: options.signal,
   };
 }
 

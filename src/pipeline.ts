@@ -16,10 +16,20 @@ import { planLabelGroups, tokenBudgets } from "./long/labels.js";
 import { mergeWindows, selectAcrossGroups, type WindowResult } from "./long/merge.js";
 import { planPasses, type WordRange } from "./long/plan.js";
 import type { LoadedModel } from "./model/load.js";
+import { isBiEncoder } from "./model/config.js";
 import { encodePrompt, type EncodedPrompt } from "./prompt/encode.js";
 import { buildFeeds } from "./tensors/batch.js";
 import { type Word, type WordSplitterSpec, wordSplitterFor } from "./text/words.js";
 import type { TextPrediction, Truncation } from "./types.js";
+import { checkLabelTokens } from "./validate.js";
+
+/**
+ * Candidate spans one pass may produce before the call is refused (InvalidInputError on `threshold`): a
+ * near-zero threshold on a long window makes every start × end pair a candidate, which costs memory and time
+ * for no useful result (2M is above any full 768-word window with 6 labels: 768·769/2·6 ≈ 1.8M).
+ * Decoding and selection are O(c · log c): about a second per million candidates (bench/decode-worst.ts).
+ */
+export const MAX_CANDIDATES_PER_PASS = 2_000_000;
 
 /** One text with its (de-duplicated) labels and thresholds. */
 export interface TextRequest {
@@ -44,6 +54,8 @@ export interface PipelineOptions {
   readonly wordSplitter?: WordSplitterSpec | undefined;
   /** Bi-encoders: label embeddings to use instead of encoding those labels (from `encodeLabels`). */
   readonly labelEmbeddings?: LabelEmbeddings | undefined;
+  /** Aborting stops the call before its next pass (the passes not yet run are never run). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** How one text is cut into passes: label groups × word windows. */
@@ -69,6 +81,11 @@ export async function predictTexts(
   requests: readonly TextRequest[],
   options: PipelineOptions,
 ): Promise<TextPrediction[]> {
+  if (!isBiEncoder(model.config.family)) {
+    // Labels go into the prompt, where a special token inside one would become a prompt marker.
+    const special = [...new Set([model.config.entToken, model.config.sepToken, ...model.tokenizer.specialTokens])];
+    requests.forEach((request, index) => checkLabelTokens(request.labels, special, requests.length === 1 ? "labels" : `labels (text ${index})`));
+  }
   const passes: Pass[] = [];
   const plans = requests.map((request, index): TextPlan => {
     const plan = planText(model, request, index, options, passes.length);
@@ -82,17 +99,27 @@ export async function predictTexts(
     return plan;
   });
 
-  const candidates = await decodePasses(model, requests, plans, passes, options);
+  // Each window's label groups are selected as soon as all of them are decoded, so at most one window's raw
+  // candidates per lane are held at a time (a low threshold can make hundreds of thousands per pass).
+  const selected = plans.map((plan) => plan.ranges.map((): Candidate[] | undefined => undefined));
+  const raw: Candidate[][] = new Array<Candidate[]>(passes.length);
+  await decodePasses(model, requests, plans, passes, options, (passIndex, candidates) => {
+    const pass = passes[passIndex] as Pass;
+    const { groups, firstPass } = plans[pass.request] as TextPlan;
+    const window = Math.floor((passIndex - firstPass) / groups.length);
+    const first = firstPass + window * groups.length;
+    raw[passIndex] = candidates;
+    if (groups.some((_, g) => raw[first + g] === undefined)) return;
+    (selected[pass.request] as (Candidate[] | undefined)[])[window] = selectAcrossGroups(
+      groups.map((labels, g) => ({ labels, candidates: raw[first + g] as Candidate[] })),
+      options,
+    );
+    for (let g = 0; g < groups.length; g++) raw[first + g] = [];
+  });
 
   return requests.map((request, index) => {
-    const { words, groups, ranges, firstPass } = plans[index] as TextPlan;
-    const windows: WindowResult[] = ranges.map((range, w) => ({
-      range,
-      spans: selectAcrossGroups(
-        groups.map((labels, g) => ({ labels, candidates: candidates[firstPass + w * groups.length + g] as Candidate[] })),
-        options,
-      ),
-    }));
+    const { words, groups, ranges } = plans[index] as TextPlan;
+    const windows: WindowResult[] = ranges.map((range, w) => ({ range, spans: (selected[index] as Candidate[][])[w] as Candidate[] }));
     const spans =
       windows.length === 0 ? [] : windows.length === 1 ? (windows[0] as WindowResult).spans : mergeWindows(windows, words.length, options);
     const modelWords = ranges.length === 0 ? 0 : Math.max(...ranges.map((r) => r.to)) - Math.min(...ranges.map((r) => r.from));
@@ -141,7 +168,7 @@ function labelPrompt(model: LoadedModel, request: TextRequest, budget: number): 
 
 /**
  * Runs every pass in length-bucketed batches, as many at once as the session takes (worker-thread sessions);
- * returns each pass's raw candidates (group-local label indices).
+ * hands each pass's raw candidates (group-local label indices) to `onPass`.
  */
 async function decodePasses(
   model: LoadedModel,
@@ -149,8 +176,8 @@ async function decodePasses(
   plans: readonly TextPlan[],
   passes: readonly Pass[],
   options: PipelineOptions,
-): Promise<Candidate[][]> {
-  const out: Candidate[][] = new Array<Candidate[]>(passes.length);
+  onPass: (passIndex: number, candidates: Candidate[]) => void,
+): Promise<void> {
   const spanWidth = model.config.mode === "span" ? model.config.maxWidth : undefined;
   const thresholds = groupThresholds(requests, plans);
   const lengths = passes.map((p) => p.encoded.inputIds.length);
@@ -161,6 +188,7 @@ async function decodePasses(
     for (let indices = batches[next++]; indices !== undefined; indices = batches[next++]) await runBatch(indices);
   };
   const runBatch = async (indices: readonly number[]) => {
+    options.signal?.throwIfAborted();
     const batch = indices.map((i) => passes[i] as Pass);
     const { feeds, shape } = buildFeeds(
       batch.map((p) => p.encoded),
@@ -168,22 +196,31 @@ async function decodePasses(
     );
     if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds((batch[0] as Pass).labels, options.labelEmbeddings));
     const logits = await runModel(model, feeds, shape);
-    batch.forEach((pass, batchIndex) => {
+    for (const [batchIndex, pass] of batch.entries()) {
+      // Decoding a pass can take a while at a low threshold: let timers and other requests run in between.
+      if (batchIndex > 0) await yieldToEventLoop();
+      options.signal?.throwIfAborted();
       const item: DecodeItem = {
         batchIndex,
         numWords: pass.encoded.textLength,
         numLabels: pass.encoded.numLabels,
         thresholds: (thresholds[pass.request] as Float32Array[])[pass.group] as Float32Array,
       };
-      out[indices[batchIndex] as number] =
+      onPass(
+        indices[batchIndex] as number,
         logits.layout === "span"
-          ? spanCandidates(logits.tensor, item)
-          : tokenCandidates(logits.tensor, logits.layout, item, options.tokenScore);
-    });
+          ? spanCandidates(logits.tensor, item, MAX_CANDIDATES_PER_PASS)
+          : tokenCandidates(logits.tensor, logits.layout, item, options.tokenScore, MAX_CANDIDATES_PER_PASS),
+      );
+    }
   };
   const lanes = Math.min(batches.length, Math.max(1, model.session.concurrency ?? 1));
   await Promise.all(Array.from({ length: lanes }, runBatches));
-  return out;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  const later = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate ?? ((callback: () => void) => setTimeout(callback, 0));
+  return new Promise((resolve) => later(resolve));
 }
 
 /** Each label group's thresholds, in the group's prompt order. */

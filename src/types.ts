@@ -51,6 +51,11 @@ export interface PredictOptions {
    * Default: the model's (its config's `words_splitter_type`, or the `wordSplitter` load option).
    */
   wordSplitter?: WordSplitter;
+  /**
+   * Cancels the call: checked before every model pass, so an aborted call runs no further passes and rejects
+   * with the signal's reason.
+   */
+  signal?: AbortSignal;
   /** Called once per text that was truncated (`truncation: "truncate"`). Without it a warning is emitted. */
   onTruncate?: (info: TruncationInfo) => void;
   /**

@@ -49,8 +49,37 @@ export function checkPositiveInteger(value: unknown, argument: string): number {
 export function labelThresholds(labels: readonly string[], options: PredictOptions): Float32Array {
   const base = checkThreshold(options.threshold ?? 0.5);
   const perLabel = options.labelThresholds ?? {};
+  if (typeof perLabel !== "object" || Array.isArray(perLabel)) {
+    throw new InvalidInputError("labelThresholds", `labelThresholds must be an object of label → threshold; got ${describe(perLabel)}.`);
+  }
   for (const [label, value] of Object.entries(perLabel)) checkThreshold(value, `labelThresholds["${label}"]`);
-  return Float32Array.from(labels, (label) => perLabel[label] ?? base);
+  // Own properties only: a label may be named "constructor" or "__proto__".
+  return Float32Array.from(labels, (label) => (Object.hasOwn(perLabel, label) ? (perLabel[label] as number) : base));
+}
+
+/**
+ * Labels must not contain the model's special tokens (`<<ENT>>`, `<<SEP>>`, `[CLS]`, ...): the tokenizer would
+ * turn them into prompt markers and the prompt would no longer match the labels.
+ */
+export function checkLabelTokens(labels: readonly string[], specialTokens: readonly string[], argument = "labels"): void {
+  for (const [i, label] of labels.entries()) {
+    const token = specialTokens.find((t) => label.includes(t));
+    if (token !== undefined) {
+      throw new InvalidInputError(
+        argument,
+        `${argument}[${i}] ${describe(label)} contains the model's special token "${token}"; remove it from the label.`,
+      );
+    }
+  }
+}
+
+/** `null` is not "use the default": options set to null are refused so that a caller's bug is not hidden. */
+export function rejectNullOptions(options: object, argument = "options"): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (value === null) {
+      throw new InvalidInputError(key, `${argument}.${key} is null; give a value or leave ${key} out to use its default.`);
+    }
+  }
 }
 
 export function checkOneOf<T extends string>(value: unknown, allowed: readonly T[], argument: string): T {

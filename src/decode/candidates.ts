@@ -1,4 +1,5 @@
 /** ⑤ Shared decode types and the reference's float32 probability rule. */
+import { InvalidInputError } from "../errors.js";
 
 /** A scored span over word indices, `end` inclusive. `label` indexes the text's label list. */
 export interface Candidate {
@@ -23,4 +24,13 @@ export interface DecodeItem {
 /** torch.sigmoid on a float32 logit, rounded to float32 as torch returns it. */
 export function sigmoid32(logit: number): number {
   return Math.fround(1 / (1 + Math.exp(-logit)));
+}
+
+/** The candidate bound of one pass was reached: refused instead of spending minutes and gigabytes on it. */
+export function tooManyCandidates(maxCandidates: number): InvalidInputError {
+  return new InvalidInputError(
+    "threshold",
+    `One model pass produced more than ${maxCandidates} candidate spans: the threshold is too low for this text. ` +
+      "Raise threshold (or labelThresholds), or use fewer labels per call.",
+  );
 }

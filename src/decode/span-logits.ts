@@ -3,9 +3,9 @@
  * inside the text, in the reference's `torch.where` order (start, width, class).
  */
 import type { FloatTensor } from "../runtime/runtime.js";
-import { type Candidate, type DecodeItem, sigmoid32 } from "./candidates.js";
+import { type Candidate, type DecodeItem, sigmoid32, tooManyCandidates } from "./candidates.js";
 
-export function spanCandidates(logits: FloatTensor, item: DecodeItem): Candidate[] {
+export function spanCandidates(logits: FloatTensor, item: DecodeItem, maxCandidates = Infinity): Candidate[] {
   const [, maxWords = 0, width = 0, numClasses = 0] = logits.dims;
   const data = logits.data;
   const base = item.batchIndex * maxWords * width * numClasses;
@@ -15,7 +15,9 @@ export function spanCandidates(logits: FloatTensor, item: DecodeItem): Candidate
       const row = base + (s * width + k) * numClasses;
       for (let c = 0; c < item.numLabels; c++) {
         const score = sigmoid32(data[row + c] as number);
-        if (score > (item.thresholds[c] as number)) out.push({ start: s, end: s + k, label: c, score });
+        if (!(score > (item.thresholds[c] as number))) continue;
+        if (out.length >= maxCandidates) throw tooManyCandidates(maxCandidates);
+        out.push({ start: s, end: s + k, label: c, score });
       }
     }
   }

@@ -58,6 +58,8 @@ export interface ModelConfig {
   readonly labelsEncoder?: string;
   /** Relex families: the relation prompt token (`<<REL>>`) and its id as the config states it. */
   readonly relex?: RelexConfig;
+  /** Rows of the word-embedding matrix (`vocab_size`, after GLiNER's resize); undefined when not stated. */
+  readonly vocabSize?: number | undefined;
 }
 
 export interface RelexConfig {
@@ -100,21 +102,32 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     throw new GlinerError("UNSUPPORTED", `Models with precomputed_prompts_mode are not supported (${source}).`);
   }
   const spanMode = stringField(c, "span_mode", "markerV0", source);
-  const classTokenIndex = intField(c, "class_token_index", -1, source);
   // Bi-encoders have no label prompt in the text: the reference never resizes their vocabulary (index -1).
   const biEncoder = isBiEncoder(family);
-  if (classTokenIndex < 0 && !biEncoder) {
+  if (!biEncoder && (c["class_token_index"] === undefined || c["class_token_index"] === null)) {
     throw new ModelLoadError(
       `${source} has no class_token_index. gliner-ts needs a model saved with its tokenizer and resized ` +
         `vocabulary (as every GLiNER ONNX export is); re-export it with GLiNER's export_to_onnx.`,
     );
+  }
+  const classTokenIndex = intField(c, "class_token_index", -1, source);
+  if (classTokenIndex < 0 && !biEncoder) {
+    throw new ModelLoadError(`${source}: "class_token_index" is ${classTokenIndex}; it must be the token id of the entity marker (≥ 0).`);
+  }
+  const maxLen = intField(c, "max_len", 384, source);
+  if (maxLen < 2) {
+    throw new ModelLoadError(`${source}: "max_len" is ${maxLen}; a pass needs at least 2 words (GLiNER models use 384 to 2048).`);
+  }
+  const vocabSize = c["vocab_size"] ?? (c["encoder_config"] as { vocab_size?: unknown } | undefined)?.vocab_size;
+  if (vocabSize !== undefined && vocabSize !== null && !(typeof vocabSize === "number" && Number.isInteger(vocabSize) && vocabSize > 0)) {
+    throw new ModelLoadError(`${source}: "vocab_size" must be a positive integer; got ${JSON.stringify(vocabSize)}.`);
   }
   return {
     family,
     mode: spanMode === "token_level" ? "token" : "span",
     spanMode,
     maxWidth: intField(c, "max_width", 12, source),
-    maxLen: intField(c, "max_len", 384, source),
+    maxLen,
     entToken: stringField(c, "ent_token", "<<ENT>>", source),
     sepToken: stringField(c, "sep_token", "<<SEP>>", source),
     classTokenIndex,
@@ -123,6 +136,7 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     ...(splitter.notice === undefined ? {} : { wordSplitterNotice: splitter.notice }),
     ...(biEncoder ? { labelsEncoder: stringField(c, "labels_encoder", "", source) } : {}),
     ...(isRelex(family) ? { relex: relexConfig(c, source) } : {}),
+    vocabSize: typeof vocabSize === "number" ? vocabSize : undefined,
   };
 }
 
@@ -147,8 +161,8 @@ function stringField(c: Record<string, unknown>, key: string, fallback: string, 
 function intField(c: Record<string, unknown>, key: string, fallback: number, source: string): number {
   const value = c[key] ?? fallback;
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new ModelLoadError(`${source}: "${key}" must be an integer.`);
+    throw new ModelLoadError(`${source}: "${key}" must be an integer; got ${JSON.stringify(value)}.`);
   }
-  if (key !== "class_token_index" && key !== "rel_token_index" && value <= 0) throw new ModelLoadError(`${source}: "${key}" must be positive.`);
+  if (key !== "class_token_index" && key !== "rel_token_index" && value <= 0) throw new ModelLoadError(`${source}: "${key}" must be positive; got ${value}.`);
   return value;
 }

@@ -2,7 +2,7 @@
  * Loading a model: files (through the runtime) → config, tokenizer, ONNX session, with every cross-check
  * that turns a confusing failure later into a clear error now.
  */
-import { ModelLoadError, WrongModelClassError } from "../errors.js";
+import { InvalidInputError, ModelLoadError, WrongModelClassError } from "../errors.js";
 import type { LabelsEncoder } from "../labels/encoder.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "../runtime/runtime.js";
 import type { WordSplitter } from "../text/words.js";
@@ -63,7 +63,12 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
     throw new ModelLoadError(`${files.description} has no gliner_config.json; a GLiNER model folder needs it.`);
   }
   let config = parseModelConfig(rawConfig, "gliner_config.json");
-  if (options.maxLength !== undefined) config = { ...config, maxLen: options.maxLength };
+  if (options.maxLength !== undefined) {
+    if (!Number.isInteger(options.maxLength) || options.maxLength < 2) {
+      throw new InvalidInputError("maxLength", `maxLength must be an integer ≥ 2 (words per pass); got ${String(options.maxLength)}.`);
+    }
+    config = { ...config, maxLen: options.maxLength };
+  }
   if (options.wordSplitter !== undefined) config = { ...config, wordSplitter: checkWordSplitter(options.wordSplitter) };
   else if (config.wordSplitterNotice !== undefined) emitWarningOnce(config.wordSplitterNotice, "GlinerWordSplitterWarning");
   const tokenizer = await readTokenizer(files);
@@ -146,6 +151,13 @@ function checkPromptTokens(config: ModelConfig, tokenizer: WordTokenizer, files:
   }
   if (tokenizer.tokenId(config.sepToken) === undefined) {
     throw new ModelLoadError(`The tokenizer of ${files.description} has no "${config.sepToken}" token.`);
+  }
+  // Ids past the embedding rows would fail inside ONNX Runtime (or read another token's row on some backends).
+  if (config.vocabSize !== undefined && tokenizer.idCount > config.vocabSize) {
+    throw new ModelLoadError(
+      `The tokenizer of ${files.description} has ids up to ${tokenizer.idCount - 1} but gliner_config.json's "vocab_size" ` +
+        `(the model's embedding rows) is ${config.vocabSize}; the tokenizer does not belong to this model.`,
+    );
   }
 }
 

@@ -33,6 +33,10 @@ export class WordTokenizer {
    * GLiNER tokenizers, which declare 1e30 (no limit). Long-text windows and label groups keep within it.
    */
   readonly maxTokens: number | undefined;
+  /** Contents of the tokenizer's special added tokens (`[CLS]`, `<<ENT>>`, ...); labels may not contain them. */
+  readonly specialTokens: readonly string[];
+  /** Ids the tokenizer can produce: one past its highest id (vocabulary and added tokens). */
+  readonly idCount: number;
   private readonly tokenizer: Tokenizer;
   private readonly cache = new Map<string, readonly number[]>();
 
@@ -46,6 +50,11 @@ export class WordTokenizer {
     this.clsId = this.specialId(files, "cls_token", "[CLS]");
     this.sepId = this.specialId(files, "sep_token", "[SEP]");
     this.padId = this.specialId(files, "pad_token", "[PAD]");
+    const added = Array.isArray(files.tokenizer["added_tokens"]) ? (files.tokenizer["added_tokens"] as { content?: unknown; special?: unknown }[]) : [];
+    this.specialTokens = added.filter((t) => t.special === true && typeof t.content === "string" && t.content !== "").map((t) => t.content as string);
+    let highest = -1;
+    for (const id of this.tokenizer.get_vocab(true).values()) highest = Math.max(highest, id);
+    this.idCount = highest + 1;
     const declared = files.tokenizerConfig["model_max_length"];
     this.maxTokens = typeof declared === "number" && declared > 0 && declared <= 100_000 ? Math.floor(declared) : undefined;
   }

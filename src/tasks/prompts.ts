@@ -85,5 +85,5 @@ export const KEYPHRASE_LABELS: readonly string[] = ["key phrase"];
 
 /** Fills `{name}` placeholders; a placeholder left in the template is a caller mistake reported by the task. */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? (values[name] as string) : whole));
 }
