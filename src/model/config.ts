@@ -119,7 +119,8 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     throw new ModelLoadError(`${source}: "max_len" is ${maxLen}; a pass needs at least 2 words (GLiNER models use 384 to 2048).`);
   }
   const vocabSize = c["vocab_size"] ?? (c["encoder_config"] as { vocab_size?: unknown } | undefined)?.vocab_size;
-  if (vocabSize !== undefined && vocabSize !== null && !(typeof vocabSize === "number" && Number.isInteger(vocabSize) && vocabSize > 0)) {
+  // -1 (bi-encoders, never resized) and absent mean "not stated"; anything else must be a real row count.
+  if (vocabSize !== undefined && vocabSize !== null && !(typeof vocabSize === "number" && Number.isInteger(vocabSize) && vocabSize >= -1 && vocabSize !== 0)) {
     throw new ModelLoadError(`${source}: "vocab_size" must be a positive integer; got ${JSON.stringify(vocabSize)}.`);
   }
   return {
@@ -136,7 +137,7 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     ...(splitter.notice === undefined ? {} : { wordSplitterNotice: splitter.notice }),
     ...(biEncoder ? { labelsEncoder: stringField(c, "labels_encoder", "", source) } : {}),
     ...(isRelex(family) ? { relex: relexConfig(c, source) } : {}),
-    vocabSize: typeof vocabSize === "number" ? vocabSize : undefined,
+    vocabSize: typeof vocabSize === "number" && vocabSize > 0 ? vocabSize : undefined,
   };
 }
 
