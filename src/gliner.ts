@@ -18,6 +18,7 @@ import type { TaskModel } from "./tasks/prompted.js";
 import { answerQuestions } from "./tasks/qa.js";
 import { extractRelationsBatch } from "./tasks/relations.js";
 import { predictRelationsFor } from "./relex/api.js";
+import { extractRelationsWithHead } from "./relex/extract.js";
 import type { RelationPredictOptions, RelationPrediction } from "./relex/types.js";
 import { extractSentiments } from "./tasks/sentiment.js";
 import { summarizeTexts } from "./tasks/summarize.js";
@@ -181,7 +182,9 @@ export class GLiNER {
   // ── Multitask helpers (src/tasks/, docs/tasks.md): the reference's prompts, offsets into the caller's text ──
 
   /**
-   * Relations: NER with `entityLabels`, then `"<source> <> <relation>"` labels on the prompted text; each
+   * Relations. A relex model (`family` "relex-*") uses its own relation head: one pass, `entityLabels` and the
+   * relation names as its labels, pairsFilter and distanceThreshold applied to its relations (see predictRelations).
+   * Other models: NER with `entityLabels`, then `"<source> <> <relation>"` labels on the prompted text; each
    * target span is linked to an extracted entity (pairsFilter, distanceThreshold), both ends with offsets.
    * @example
    * await model.extractRelations(text, { entityLabels: ["organisation", "founder", "date"], entityThreshold: 0.7,
@@ -189,12 +192,14 @@ export class GLiNER {
    * // [{ source: { text: "Microsoft", ... }, relation: "founder", target: { text: "Bill Gates", ... }, score: 0.97 }]
    */
   async extractRelations(text: string, options: Task.RelationOptions): Promise<Task.Relation[]> {
+    if (this.config.relex) return (await extractRelationsWithHead(this.model, [checkText(text)], options))[0] ?? [];
     const [relations] = await extractRelationsBatch(this.taskModel(), [{ text, entities: options?.entities }], options);
     return relations ?? [];
   }
 
   /** {@link extractRelations} for many texts, batched (`options.entities` is not allowed here). */
   async batchExtractRelations(texts: readonly string[], options: Omit<Task.RelationOptions, "entities">): Promise<Task.Relation[][]> {
+    if (this.config.relex) return extractRelationsWithHead(this.model, checkTexts(texts), options);
     return extractRelationsBatch(this.taskModel(), checkTexts(texts).map((text) => ({ text })), { ...options, entities: undefined });
   }
 

@@ -128,3 +128,47 @@ describe("relex models", () => {
     }
   });
 });
+
+describe("extractRelations on a relex model", () => {
+  // The golden case rel_multi_label: the random relex-span model relates several typed pairs here.
+  const TEXT = "Tim Cook is the CEO of Apple, which is based in Cupertino, California.";
+  const LABELS = ["person", "organization", "location", "company"];
+  const RELATIONS = ["CEO of", "based in"];
+  let converted: Awaited<ReturnType<typeof convertedRelex>>;
+  let model: GLiNER;
+  before(async () => {
+    converted = await convertedRelex("relex-span");
+    model = await GLiNER.fromPretrained(converted.dir);
+  });
+  after(async () => {
+    await model.dispose();
+    await converted.remove();
+  });
+
+  test("uses the relation head: the relations of predictRelations, deduplicated, as { source, relation, target, score }", async () => {
+    const options = { entityLabels: LABELS, relations: RELATIONS, entityThreshold: 0.3, relationThreshold: 0.5, multiLabel: true };
+    const head = await model.predictRelations(TEXT, LABELS, RELATIONS, { threshold: 0.3, relationThreshold: 0.5, multiLabel: true, uniqueRelations: true });
+    const found = await model.extractRelations(TEXT, options);
+    assert.ok(found.length > 0);
+    assert.deepEqual(
+      found.map((r) => [r.source.text, r.source.label, r.relation, r.target.text, r.target.label, r.score]),
+      head.relations.map((r) => [r.head.text, r.head.type, r.relation, r.tail.text, r.tail.type, r.score]),
+    );
+    const [batch] = await model.batchExtractRelations([TEXT], options);
+    assert.deepEqual(batch, found);
+  });
+
+  test("pairsFilter and distanceThreshold filter the model's relations", async () => {
+    const base = { entityLabels: LABELS, entityThreshold: 0.3, multiLabel: true };
+    const all = await model.extractRelations(TEXT, { ...base, relations: ["CEO of"] });
+    const pair = all[0]!;
+    const filtered = await model.extractRelations(TEXT, {
+      ...base,
+      relations: [{ relation: "CEO of", pairsFilter: [[pair.source.label, pair.target.label]], distanceThreshold: 10 }],
+    });
+    const gap = (r: (typeof all)[number]) => Math.max(0, Math.max(r.source.start, r.target.start) - Math.min(r.source.end, r.target.end));
+    assert.deepEqual(filtered, all.filter((r) => r.source.label === pair.source.label && r.target.label === pair.target.label && gap(r) <= 10));
+    assert.ok(filtered.length < all.length);
+    await assert.rejects(model.extractRelations(TEXT, { ...base, relations: ["CEO of"], entities: [] }), (e: unknown) => isGlinerError(e) && /relex model/.test(e.message));
+  });
+});
