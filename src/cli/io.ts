@@ -19,6 +19,7 @@ export interface ModelFlags {
   offline?: boolean;
   threads?: number;
   workers?: number;
+  labelCacheSize?: number;
 }
 
 export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
@@ -28,6 +29,7 @@ export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
     ...(flags.revision === undefined ? {} : { revision: flags.revision }),
     ...(flags.cacheDir === undefined ? {} : { cacheDir: flags.cacheDir }),
     ...(flags.offline ? { localFilesOnly: true } : {}),
+    ...(flags.labelCacheSize === undefined ? {} : { labelCacheSize: flags.labelCacheSize }),
     session: {
       ...(flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads }),
       ...(flags.workers === undefined ? {} : { workers: flags.workers }),
@@ -45,7 +47,8 @@ export function withModelFlags<T extends import("commander").Command>(command: T
     .option("--cache-dir <dir>", "hub cache folder (default: huggingface_hub's)")
     .option("--offline", "never touch the network; use the cache only")
     .option("--threads <n>", "ONNX Runtime intra-op threads", parseInteger)
-    .option("--workers <n>", "ONNX sessions in worker threads, batches run in parallel (one model copy each)", parseInteger) as T;
+    .option("--workers <n>", "ONNX sessions in worker threads, batches run in parallel (one model copy each)", parseInteger)
+    .option("--label-cache-size <n>", "bi-encoders: label embeddings kept across calls (default 10000; 0: off)", parseInteger) as T;
 }
 
 export function parseInteger(value: string): number {

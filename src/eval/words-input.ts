@@ -100,6 +100,7 @@ export async function candidatesOnWords(
       members.map((m) => m.encoded),
       { padId: model.tokenizer.padId, ...(spanWidth === undefined ? {} : { spanWidth }) },
     );
+    if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds(checkedLabels));
     const logits = await runModel(model, feeds, shape);
     members.forEach(({ index, encoded }, batchIndex) => {
       const item = { batchIndex, numWords: encoded.textLength, numLabels: checkedLabels.length, thresholds };

@@ -5,7 +5,7 @@
  * BAAI/bge-small-en-v1.5). Here it is read from `labels_encoder/` in the model folder when present (the layout
  * of the fixtures and of `gliner-ts convert` output), else from that hub repo.
  */
-import { ModelLoadError } from "../errors.js";
+import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { LabelsEncoder, type LabelsInput } from "../labels/encoder.js";
 import type { ModelFiles, Runtime, Session } from "../runtime/runtime.js";
 import type { ModelConfig } from "./config.js";
@@ -34,6 +34,10 @@ export async function loadLabelsEncoder(
   main: Session,
   options: LoadOptions,
 ): Promise<LabelsEncoder> {
+  const cacheSize = options.labelCacheSize;
+  if (cacheSize !== undefined && (!Number.isInteger(cacheSize) || cacheSize < 0)) {
+    throw new InvalidInputError("labelCacheSize", `labelCacheSize must be a non-negative integer (0 turns the cache off); got ${String(cacheSize)}.`);
+  }
   const tokenizer = await labelsTokenizer(runtime, files, config, options);
   const input: LabelsInput = main.inputNames.includes("labels_embeddings") ? "embeddings" : "tokens";
   const located = await firstPresent(files, onnxCandidates(LABELS_ENCODER_ONNX));

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GLiNER, isGlinerError } from "../../src/node.js";
 import { LruCache } from "../../src/labels/cache.js";
+import { predictOnWords } from "../../src/eval/words-input.js";
 import { encodePrompt } from "../../src/prompt/encode.js";
 import type { FloatTensor } from "../../src/runtime/runtime.js";
 import { buildFeeds } from "../../src/tensors/batch.js";
@@ -88,6 +89,16 @@ describe("bi-encoder runtime", () => {
     for await (const r of span.stream([TEXT, { text: TEXT, labels: ["person"] }], LABELS, { threshold: 0.3 })) streamed.push(r);
     assert.deepEqual(streamed[0]?.entities, await span.predictEntities(TEXT, LABELS, { threshold: 0.3 }));
     assert.deepEqual(streamed[1]?.entities, await span.predictEntities(TEXT, ["person"], { threshold: 0.3 }));
+  });
+
+  test("evaluation's pre-split words path runs bi-encoders like predictEntities", async () => {
+    const words = splitWords(TEXT);
+    const [ours] = await predictOnWords(modelInternals(span), [words.map((w) => w.text)], LABELS, { threshold: 0.3 });
+    const entities = await span.predictEntities(TEXT, LABELS, { threshold: 0.3 });
+    assert.deepEqual(
+      ours?.spans.map((s) => [TEXT.slice(words[s.start]?.start, words[s.end]?.end), s.label]),
+      entities.map((e) => [e.text, e.label]),
+    );
   });
 
   test("the token bi-encoder also runs through the tokens graph, with the same entities", async () => {

@@ -60,6 +60,11 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
               family: { type: "string", description: "The GLiNER architecture, as the reference's _get_gliner_class: uni-span, uni-token, bi-span, bi-token, ..." },
               mode: { type: "string", enum: ["span", "token"], description: "Span-level or token-level GLiNER." },
               maxLen: { type: "integer", description: "Words per model pass; longer texts are windowed." },
+              labelCache: {
+                type: "object",
+                description: "Bi-encoders: the label-embedding cache, shared by every request (hits and misses since start).",
+                properties: { hits: { type: "integer" }, misses: { type: "integer" }, size: { type: "integer" }, capacity: { type: "integer" } },
+              },
               tasks: { type: "array", items: { type: "string" }, description: "Task routes under /v1." },
               files: { type: "string", description: "Where the model's files are served (local model folders only), for the page's browser engine." },
             },
@@ -71,7 +76,8 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
     async () => {
       const model = ctx.model();
       const files = modelFolder(model) === undefined ? {} : { files: "./model/" };
-      return { source: model.source, onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...files };
+      const labelCache = model.labelCache === undefined ? {} : { labelCache: model.labelCache };
+      return { source: model.source, onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...labelCache, ...files };
     },
   );
 }
