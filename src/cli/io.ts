@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { Presets, SingleBar } from "cli-progress";
 import { InvalidInputError } from "../errors.js";
-import { GLiNER } from "../node.js";
+import { GLiNER, GLiNER2 } from "../node.js";
 
 export const DEFAULT_MODEL = "onnx-community/gliner-multitask-large-v0.5";
 
@@ -22,8 +22,19 @@ export interface ModelFlags {
   labelCacheSize?: number;
 }
 
+export const DEFAULT_GLINER2_MODEL = "fastino/gliner2-base-v1";
+
 export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
-  return GLiNER.fromPretrained(flags.model, {
+  return GLiNER.fromPretrained(flags.model, modelLoadOptions(flags));
+}
+
+/** A GLiNER2 model from the same flags (converted on first use when the checkpoint has no ONNX). */
+export async function loadGliner2FromFlags(flags: ModelFlags): Promise<GLiNER2> {
+  return GLiNER2.fromPretrained(flags.model, modelLoadOptions(flags));
+}
+
+function modelLoadOptions(flags: ModelFlags) {
+  return {
     ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
     ...(flags.onnxFile === undefined ? {} : { onnxFile: flags.onnxFile }),
     ...(flags.revision === undefined ? {} : { revision: flags.revision }),
@@ -34,13 +45,13 @@ export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
       ...(flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads }),
       ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     },
-  });
+  };
 }
 
 /** Adds the model flags every model command takes. */
-export function withModelFlags<T extends import("commander").Command>(command: T): T {
+export function withModelFlags<T extends import("commander").Command>(command: T, defaultModel = DEFAULT_MODEL): T {
   return command
-    .option("-m, --model <id|dir>", "model folder or Hugging Face repo id", DEFAULT_MODEL)
+    .option("-m, --model <id|dir>", "model folder or Hugging Face repo id", defaultModel)
     .option("--dtype <dtype>", "ONNX variant: fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4")
     .option("--onnx-file <file>", "explicit ONNX file inside the model folder")
     .option("--revision <rev>", "hub revision (branch, tag or commit)")

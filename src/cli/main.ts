@@ -8,6 +8,7 @@ import { registerBatchCommand } from "./commands/batch.js";
 import { registerConvertCommand } from "./commands/convert.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerNerCommand } from "./commands/ner.js";
+import { registerSchemaCommand } from "./commands/schema.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTaskCommands } from "./commands/tasks.js";
 import { registerWorkerCommand } from "./commands/worker.js";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerNerCommand(program);
   registerTaskCommands(program);
+  registerSchemaCommand(program);
   registerServeCommand(program);
   registerEvalCommand(program);
   registerBatchCommand(program);
