@@ -7,6 +7,8 @@ import { type LoadOptions, openSession, readJson, readTokenizer } from "../model
 import { isGliner2Config } from "../model/load.js";
 import { onnxCandidates, onnxFileForDtype } from "../model/files.js";
 import type { ModelFiles, Runtime, Session } from "../runtime/runtime.js";
+import type { WordSplitterSpec } from "../text/words.js";
+import { checkWordSplitter } from "../validate.js";
 import { SequenceEncoder } from "./sequence.js";
 import { GLINER2_INPUTS, GLINER2_OUTPUTS } from "./tensors.js";
 
@@ -23,9 +25,11 @@ export interface LoadedGliner2 {
   readonly session: Session;
   readonly source: string;
   readonly onnxFile: string;
+  /** The default word splitter (the `wordSplitter` load option; the reference's rule otherwise). */
+  readonly wordSplitter: WordSplitterSpec;
 }
 
-export type Gliner2LoadOptions = Omit<LoadOptions, "maxLength" | "wordSplitter">;
+export type Gliner2LoadOptions = Omit<LoadOptions, "maxLength">;
 
 /**
  * Builds the missing ONNX graph of a checkpoint-only folder (model.safetensors) and returns the folder that
@@ -68,7 +72,8 @@ export async function loadGliner2(
     );
   }
   checkSignature(opened.session, opened.onnxFile);
-  return { config, encoder, session: opened.session, source: files.description, onnxFile: opened.onnxFile };
+  const wordSplitter = options.wordSplitter === undefined ? { kind: "whitespace" as const } : checkWordSplitter(options.wordSplitter);
+  return { config, encoder, session: opened.session, source: files.description, onnxFile: opened.onnxFile, wordSplitter };
 }
 
 function parseGliner2Config(c: Record<string, unknown>, where: string): Gliner2Config {

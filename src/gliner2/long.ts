@@ -6,6 +6,7 @@
  * classification = the most confident chunk. The flags are applied last.
  */
 import { InvalidInputError } from "../errors.js";
+import type { Word } from "../text/words.js";
 import { splitGliner2Words } from "./words.js";
 
 export interface TextChunk {
@@ -14,12 +15,17 @@ export interface TextChunk {
   readonly start: number;
 }
 
-export function splitIntoChunks(text: string, chunkSize: number, chunkOverlap: number): TextChunk[] {
+export function splitIntoChunks(
+  text: string,
+  chunkSize: number,
+  chunkOverlap: number,
+  splitWords: (text: string) => Word[] = splitGliner2Words,
+): TextChunk[] {
   if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new InvalidInputError("chunkSize", `chunkSize must be a positive integer; got ${chunkSize}.`);
   if (!Number.isInteger(chunkOverlap) || chunkOverlap < 0 || chunkOverlap >= chunkSize) {
     throw new InvalidInputError("chunkOverlap", `chunkOverlap must be an integer in [0, chunkSize); got ${chunkOverlap} with chunkSize ${chunkSize}.`);
   }
-  const words = splitGliner2Words(text);
+  const words = splitWords(text);
   if (words.length === 0) return [{ text, start: 0 }];
   const chunks: TextChunk[] = [];
   for (let first = 0; ; first += chunkSize - chunkOverlap) {

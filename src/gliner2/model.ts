@@ -5,9 +5,11 @@
  */
 import { InvalidInputError } from "../errors.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { checkOneOf, checkPositiveInteger, checkText, checkTexts } from "../validate.js";
+import type { WordSplitterSpec } from "../text/words.js";
+import { checkOneOf, checkPositiveInteger, checkText, checkTexts, checkWordSplitter } from "../validate.js";
 import { type ConvertOnFirstUse, type Gliner2Config, type Gliner2LoadOptions, type LoadedGliner2, loadGliner2 } from "./load.js";
 import { mergeChunkResults, splitIntoChunks } from "./long.js";
+import { gliner2WordSplitter } from "./words.js";
 import { runRequests, type RunSettings, type SchemaRequest, toCodePointOffsets } from "./pipeline.js";
 import {
   addClassifications,
@@ -136,9 +138,9 @@ export class GLiNER2 {
   async batchExtractLong(texts: readonly string[], schemas: SchemaLike | readonly SchemaLike[], options: Gliner2LongOptions = {}): Promise<ExtractResult[]> {
     const { chunkSize = 384, chunkOverlap = 64, ...rest } = options;
     const documents = requestsFor(checkTexts(texts), schemas);
-    const chunked = documents.map((d) => splitIntoChunks(d.text, chunkSize, chunkOverlap));
+    const settings = this.runSettings({ ...rest, includeConfidence: true, includeSpans: true, offsets: "utf16", maxLen: chunkSize });
+    const chunked = documents.map((d) => splitIntoChunks(d.text, chunkSize, chunkOverlap, settings.splitWords));
     const requests = documents.flatMap((d, i) => (chunked[i] ?? []).map((c) => ({ text: c.text, schema: d.schema })));
-    const settings = runSettings({ ...rest, includeConfidence: true, includeSpans: true, offsets: "utf16", maxLen: chunkSize });
     const results = await runRequests(this.model, requests, settings);
     let next = 0;
     return documents.map((d, i) => {
@@ -157,8 +159,12 @@ export class GLiNER2 {
     await this.model.session.release();
   }
 
+  private runSettings(options: Gliner2BatchOptions): RunSettings {
+    return runSettings(options, this.model.wordSplitter);
+  }
+
   private async run(requests: readonly SchemaRequest[], options: Gliner2BatchOptions): Promise<ExtractResult[]> {
-    const results = await runRequests(this.model, requests, runSettings(options));
+    const results = await runRequests(this.model, requests, this.runSettings(options));
     if (options.offsets !== "codePoints") return results;
     return results.map((r, i) => toCodePointOffsets(r, (requests[i] as SchemaRequest).text));
   }
@@ -181,9 +187,11 @@ function requestsFor(texts: readonly string[], schemas: SchemaLike | readonly Sc
   return texts.map((text) => ({ text, schema }));
 }
 
-function runSettings(options: Gliner2BatchOptions): RunSettings {
+function runSettings(options: Gliner2BatchOptions, defaultSplitter: WordSplitterSpec): RunSettings {
   checkOneOf(options.offsets ?? "utf16", ["utf16", "codePoints"], "offsets");
+  const splitter = options.wordSplitter === undefined ? defaultSplitter : checkWordSplitter(options.wordSplitter);
   return {
+    splitWords: gliner2WordSplitter(splitter),
     threshold: checkUnitInterval(options.threshold, "threshold") ?? 0.5,
     includeConfidence: options.includeConfidence ?? false,
     includeSpans: options.includeSpans ?? false,

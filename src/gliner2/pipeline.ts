@@ -5,6 +5,7 @@
 import { InferenceError } from "../errors.js";
 import type { Session } from "../runtime/runtime.js";
 import { CodePointIndex } from "../text/offsets.js";
+import type { Word } from "../text/words.js";
 import { decodeRecord, type DecodeFlags } from "./decode.js";
 import { Gliner2Outputs } from "./outputs.js";
 import type { CompiledSchema } from "./schema.js";
@@ -25,12 +26,13 @@ export interface SchemaRequest {
 
 export interface RunSettings extends DecodeFlags {
   readonly maxLen: number | undefined;
+  readonly splitWords: (text: string) => Word[];
   readonly batchSize: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export async function runRequests(engine: Gliner2Engine, requests: readonly SchemaRequest[], settings: RunSettings): Promise<ExtractResult[]> {
-  const records = requests.map((r) => engine.encoder.encode(r.text, r.schema, settings.maxLen));
+  const records = requests.map((r) => engine.encoder.encode(r.text, r.schema, settings.maxLen, settings.splitWords));
   const results: ExtractResult[] = new Array<ExtractResult>(requests.length);
   const batches = lengthBuckets(records, settings.batchSize);
   let done = 0;

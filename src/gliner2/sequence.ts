@@ -52,10 +52,10 @@ export class SequenceEncoder {
     this.markerIds = new Set(MARKERS.map((t) => tokenizer.tokenId(t) as number));
   }
 
-  encode(text: string, schema: CompiledSchema, maxLen?: number): EncodedRecord {
+  encode(text: string, schema: CompiledSchema, maxLen?: number, splitWords: (text: string) => Word[] = splitGliner2Words): EncodedRecord {
     const modelText = punctuate(text);
     const prefix = classificationPrefix(schema);
-    let words = splitGliner2Words(modelText);
+    let words = splitWords(modelText);
     if (maxLen !== undefined) words = words.slice(0, maxLen);
     const textTokens = [...prefix, ...words.map((w) => w.text.toLowerCase())];
     const tasks = schemaTasks(schema);

@@ -2,6 +2,7 @@
  * Public GLiNER2 types: the schema as plain data (what the CLI, server and page take as JSON), the call
  * options, and the results in the reference's JSON shapes (keys as the Python `gliner2` returns them).
  */
+import type { WordSplitter } from "../text/words.js";
 
 export type FieldDtype = "str" | "list";
 
@@ -106,6 +107,11 @@ export interface Gliner2Options {
   offsets?: "utf16" | "codePoints";
   /** Read only the first `maxLen` words of the text, like the reference's `max_len` (default: all words). */
   maxLen?: number;
+  /**
+   * How the text is cut into words: "whitespace" (the reference's rule), "intl" or "auto" (Intl.Segmenter for
+   * Chinese, Japanese, Thai, …), optionally with a locale ("intl:ja"). Default: the model's (load option).
+   */
+  wordSplitter?: WordSplitter;
 }
 
 export interface Gliner2BatchOptions extends Gliner2Options {
