@@ -4,12 +4,13 @@
  * in code points as Python strings index them. Concurrent single-text requests (the client sends a list of
  * texts as one request per text) are coalesced by the batcher like any other NER request.
  *
- * `relations` are answered with the reference's relex response shape (`head`/`tail` with `entity_idx`); the
- * relations come from prompt-based extraction (the multitask models' way) between the entities found, since
- * gliner-ts does not run relex models. An `adapter_id` other than the base model is a 400, never ignored.
+ * `relations` are answered with the reference's relex response shape (`head`/`tail` with `entity_idx`). A relex
+ * model (its own relation head) answers as the reference's relex server does: entities and relations from one
+ * pass, `relations` always present. Other models find relations by prompt-based extraction (the multitask
+ * models' way) between the entities found. An `adapter_id` other than the base model is a 400, never ignored.
  */
 import type { FastifyInstance } from "fastify";
-import type { Entity, Relation } from "../index.js";
+import type { Entity, Relation, RelationPrediction } from "../index.js";
 import { extractRelationsBatch } from "../tasks/relations.js";
 import { CodePointIndex } from "../text/offsets.js";
 import { type ServerContext, checkTextLength, clientGone } from "./context.js";
@@ -81,7 +82,7 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
           properties: {
             text: { type: "string", description: `At most ${limits.maxTextLength} UTF-16 code units.` },
             labels: labelsSchema(limits, "Entity types."),
-            relations: nullable({ ...labelsSchema(limits, "Relation types; answered by prompt-based extraction between the entities found."), minItems: 0 }),
+            relations: nullable({ ...labelsSchema(limits, "Relation types; a relex model answers them with its relation head, other models by prompt-based extraction between the entities found."), minItems: 0 }),
             threshold: nullable(thresholdSchema),
             relation_threshold: nullable(thresholdSchema),
             flat_ner: nullable({ type: "boolean" }),
@@ -109,6 +110,18 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
       const model = ctx.model();
       const signal = clientGone(reply);
       const settings = { threshold: body.threshold ?? 0.5, flatNer: body.flat_ner ?? true, multiLabel: body.multi_label ?? false };
+      if (model.config.relex) {
+        const relexSettings = { ...settings, relationThreshold: body.relation_threshold ?? settings.threshold };
+        const group = batchGroup<{ text: string; labels: string[]; relations: string[] }, RelationPrediction>(keyOf("compat-relex", relexSettings), (items) =>
+          model.batchPredictRelations(items.map((i) => i.text), items.map((i) => i.labels), items.map((i) => i.relations), {
+            ...relexSettings,
+            batchSize: batching.maxBatchSize,
+            truncation: "window",
+          }),
+        );
+        const found = await ctx.batcher.submit(group, { text: body.text, labels: body.labels, relations: body.relations ?? [] }, signal);
+        return relexAnswer(found, new CodePointIndex(body.text));
+      }
       const entities = await ctx.batcher.submit(nerGroup(model, settings, batching.maxBatchSize), { text: body.text, labels: body.labels }, signal);
       const points = new CodePointIndex(body.text);
       const toPoints = (utf16: number) => points.toCodePoint(utf16);
@@ -140,6 +153,20 @@ function relexRelation(relation: Relation, entities: readonly Entity[], toPoints
     entity_idx: entities.findIndex((x) => x.start === e.start && x.end === e.end && x.label === e.label),
   });
   return { head: end(relation.source), tail: end(relation.target), relation: relation.relation, score: relation.score };
+}
+
+/** A relex model's result in the reference's shape, offsets in code points. */
+function relexAnswer(found: RelationPrediction, points: CodePointIndex) {
+  const cp = (utf16: number) => points.toCodePoint(utf16);
+  return {
+    entities: found.entities.map((e) => ({ ...e, start: cp(e.start), end: cp(e.end) })),
+    relations: found.relations.map(({ head, tail, relation, score }) => ({
+      head: { start: cp(head.start), end: cp(head.end), text: head.text, type: head.type, entity_idx: head.entityIdx },
+      tail: { start: cp(tail.start), end: cp(tail.end), text: tail.text, type: tail.type, entity_idx: tail.entityIdx },
+      relation,
+      score,
+    })),
+  };
 }
 
 function checkAdapter(adapterId: string | null | undefined): void {
