@@ -1,6 +1,7 @@
-// Copies the files tsc does not emit (the web page's HTML, CSS and JS) next to the compiled server, so
-// `dist/server/page/` exists after `npm run build` just as `src/server/page/` does under tsx.
-import { cpSync, existsSync, rmSync } from "node:fs";
+// Finishes what tsc leaves undone in dist/: copies the web page's HTML, CSS and JS next to the compiled server
+// (so `dist/server/page/` exists after `npm run build` just as `src/server/page/` does under tsx), and makes the
+// `gliner-ts` executable executable — tsc writes it 0644, and `npx gliner-ts` in the clone runs it directly.
+import { chmodSync, cpSync, existsSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -13,3 +14,4 @@ for (const [from, to] of assets) {
   cpSync(source, `${root}${to}`, { recursive: true });
   console.log(`copy-assets: ${from} → ${to}`);
 }
+chmodSync(`${root}dist/cli/bin.js`, 0o755);

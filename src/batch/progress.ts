@@ -20,17 +20,24 @@ export interface ProgressOptions {
   /** Documents an earlier run already finished. */
   readonly alreadyDone: number;
   readonly mode: ProgressMode;
+  /** What one unit is called (default "docs"). */
+  readonly unit?: string;
+  /** Prefix of the log lines (default "gliner-ts batch"). */
+  readonly name?: string;
+  /** Log mode: milliseconds between lines (default 30 s). */
+  readonly everyMs?: number;
 }
 
 export function batchProgress(options: ProgressOptions): BatchProgress {
   if (options.mode === "off") return { advance: () => {}, stop: () => {} };
-  if (options.mode === "log") return logProgress(options);
+  if (options.mode === "log") return logProgress(options, options.everyMs);
   const known = options.total !== undefined;
+  const unit = options.unit ?? "docs";
   const bar = new SingleBar(
     {
       format: known
-        ? "{bar} {percentage}% | {value}/{total} docs | {rate} docs/s | ETA {remaining}"
-        : "{value} docs | {rate} docs/s",
+        ? `{bar} {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {remaining}`
+        : `{value} ${unit} | {rate} ${unit}/s`,
       stream: process.stderr,
       hideCursor: true,
       etaBuffer: 1,
@@ -59,9 +66,10 @@ function logProgress(options: ProgressOptions, everyMs = 30_000): BatchProgress 
     const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
     const at = options.alreadyDone + done;
     const total = options.total;
-    const share = total === undefined ? `${at} docs` : `${at}/${total} docs (${((100 * at) / Math.max(1, total)).toFixed(1)}%)`;
+    const unit = options.unit ?? "docs";
+    const share = total === undefined ? `${at} ${unit}` : `${at}/${total} ${unit} (${((100 * at) / Math.max(1, total)).toFixed(1)}%)`;
     const eta = total === undefined || rate === 0 ? "" : `, ETA ${formatSeconds((total - at) / rate)}`;
-    process.stderr.write(`gliner-ts batch: ${share}, ${rate.toFixed(1)} docs/s${eta}\n`);
+    process.stderr.write(`${options.name ?? "gliner-ts batch"}: ${share}, ${rate.toFixed(1)} ${unit}/s${eta}\n`);
   };
   const timer = setInterval(report, everyMs);
   timer.unref();

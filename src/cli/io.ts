@@ -1,10 +1,10 @@
 /**
- * Shared CLI plumbing: JSONL input (stdin or file), JSONL output (stdout or file), a progress bar on stderr
- * for file input, and model loading from the common flags.
+ * Shared CLI plumbing: JSONL input (stdin or file), JSONL output (stdout or file), progress on stderr (a bar on
+ * a terminal, lines otherwise), and model loading from the common flags.
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { Presets, SingleBar } from "cli-progress";
+import { batchProgress, formatSeconds } from "../batch/progress.js";
 import { InvalidInputError } from "../errors.js";
 import { GLiNER, GLiNER2 } from "../node.js";
 
@@ -133,22 +133,35 @@ export function jsonlWriter(path: string | undefined): LineWriter {
   };
 }
 
-/** A progress bar on stderr when it is a terminal (or when forced); a no-op otherwise. */
-export function progressBar(total: number | undefined, enabled = process.stderr.isTTY === true) {
+/** Seconds between progress lines when stderr is not a terminal (a log, a pipe, CI). */
+export const PROGRESS_LINE_EVERY_MS = 5000;
+
+/**
+ * Progress of a JSONL run on stderr: a bar on a terminal, otherwise a line every few seconds; a summary line
+ * at the end either way. `enabled: false` (--no-progress) prints nothing.
+ */
+export function progressBar(total: number | undefined, enabled = true, name = "gliner-ts", terminal = process.stderr.isTTY === true) {
   if (!enabled) return { increment: (_n?: number) => {}, stop: () => {} };
-  const bar = new SingleBar(
-    { format: "{bar} {percentage}% | {value}/{total} texts | {rate}/s | ETA {eta_formatted}", stream: process.stderr, hideCursor: true },
-    Presets.shades_classic,
-  );
+  const progress = batchProgress({
+    total,
+    alreadyDone: 0,
+    mode: terminal ? "bar" : "log",
+    unit: "texts",
+    name,
+    everyMs: PROGRESS_LINE_EVERY_MS,
+  });
   const started = Date.now();
-  bar.start(total ?? 0, 0, { rate: "0.0" });
   let done = 0;
   return {
     increment: (n = 1) => {
       done += n;
-      bar.increment(n, { rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1) });
+      progress.advance(n);
     },
-    stop: () => bar.stop(),
+    stop: () => {
+      progress.stop();
+      const seconds = (Date.now() - started) / 1000;
+      process.stderr.write(`${name}: done, ${done} texts in ${formatSeconds(seconds)} (${(done / Math.max(0.001, seconds)).toFixed(1)} texts/s)\n`);
+    },
   };
 }
 

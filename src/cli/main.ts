@@ -3,7 +3,6 @@
  * public API only. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 model could not be loaded.
  */
 import { Command, CommanderError } from "commander";
-import { isGlinerError } from "../errors.js";
 import { registerBatchCommand } from "./commands/batch.js";
 import { registerConvertCommand } from "./commands/convert.js";
 import { registerEvalCommand } from "./commands/eval.js";
@@ -12,13 +11,15 @@ import { registerSchemaCommand } from "./commands/schema.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTaskCommands } from "./commands/tasks.js";
 import { registerWorkerCommand } from "./commands/worker.js";
+import { describeFailure } from "./errors.js";
 import { EXIT } from "./exit.js";
 
 export function buildProgram(): Command {
   const program = new Command("gliner-ts")
     .description("GLiNER and GLiNER-multitask: zero-shot entity, relation and span extraction on ONNX Runtime.")
     .version("0.1.0")
-    .showHelpAfterError()
+    // One line per user error (commander's own message), pointing at the help rather than printing all of it.
+    .configureOutput({ outputError: (text, write) => write(`gliner-ts: ${text.trim().replace(/^error: /, "")} (--help lists the options)\n`) })
     .exitOverride();
   registerNerCommand(program);
   registerTaskCommands(program);
@@ -40,16 +41,13 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   }
 }
 
-function reportError(error: unknown): number {
+/** Prints one line for `error` on stderr and returns the exit code (EXIT). */
+export function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (isGlinerError(error)) {
-    process.stderr.write(`gliner-ts: ${error.message}\n`);
-    if (error.code === "INVALID_INPUT" || error.code === "TEXT_TOO_LONG") return EXIT.usage;
-    if (error.code === "MODEL_LOAD" || error.code === "HUB" || error.code === "UNSUPPORTED") return EXIT.model;
-    return EXIT.failure;
-  }
-  process.stderr.write(`gliner-ts: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return EXIT.failure;
+  const failure = describeFailure(error);
+  process.stderr.write(`gliner-ts: ${failure.message}\n`);
+  if (process.env["GLINER_TS_DEBUG"] === "1" && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+  return failure.exitCode;
 }

@@ -61,7 +61,7 @@ export function registerBatchCommand(program: Command): void {
     .option("--task <name>", `what to extract: ${Object.keys(TASKS).join(", ")}`, "ner")
     .option("-i, --input <path>", "JSONL documents, one object per line: {\"id\"?, \"text\", ...task fields}")
     .option("-o, --output <path>", "results JSONL; rerunning the same command resumes it")
-    .option("--dead-letters <path>", "rejected lines with their reasons (default: <output>.dead-letters.jsonl)")
+    .option("--dead-letters <path>", "rejected lines with their reasons (default: the output's name with .dead-letters.jsonl in place of .jsonl: out.jsonl → out.dead-letters.jsonl)")
     .option("-l, --labels <list>", "ner/extract: labels for documents that carry none, e.g. person,organization", parseList)
     .option("-t, --threshold <p>", "keep spans with probability above this (default: the task's, 0.5 for most)", parseNumber)
     .option("--nested", "allow nested entities (flat by default)")
@@ -93,6 +93,19 @@ export function registerBatchCommand(program: Command): void {
     .command("status")
     .description("runs, job counts, dead letters and per-worker throughput of a queue (needs --queue)")
     .option("--json", "print JSON instead of text")
+    // --queue, --queue-name and --run belong to `batch` (commander parses them there), so list them here too.
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Options of `batch` that status uses:",
+        "  --queue <redis-url>  the queue's Redis, e.g. redis://127.0.0.1:6379/0 (required)",
+        `  --queue-name <name>  BullMQ queue name (default: "${DEFAULT_QUEUE_NAME}")`,
+        "  --run <id>           show only this run (default: every run in the queue)",
+        "",
+        "Example: gliner-ts batch status --queue redis://127.0.0.1:6379/0 --run corpus-2026",
+      ].join("\n"),
+    )
     .action(async (flags: StatusFlags, command: Command) => {
       const all = command.optsWithGlobals<BatchFlags & StatusFlags>();
       if (all.queue === undefined) throw new InvalidInputError("queue", "batch status needs --queue redis://host:port/db.");

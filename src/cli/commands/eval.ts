@@ -53,7 +53,7 @@ export function registerEvalCommand(program: Command): void {
     .option("--token-score <rule>", "NER, token-level models: span score min (current GLiNER) or mean (GLiNER <= 0.2.16, the 2024 model cards)", "min")
     .option("--datasets <list>", "NER: only these dataset folders (comma-separated names; zero-shot = the 7 of the seed's table)", parseList)
     .option("--restart", "ignore an earlier --output file instead of resuming it")
-    .option("--no-progress", "no progress bar on stderr")
+    .option("--no-progress", "no progress on stderr (a bar on a terminal, else a line every 5 s; a summary at the end)")
     .action(async (flags: EvalFlags) => runEval(flags));
 }
 
@@ -101,7 +101,7 @@ async function runNer(flags: EvalFlags, data: string): Promise<void> {
       onDataset: ({ name, sentences, skipped }) => {
         if (skipped) return log(`${name}: already in ${flags.output}, skipped (--restart to redo)`);
         log(`${name}: ${sentences} sentences`);
-        bar = progressBar(sentences, flags.progress !== false && process.stderr.isTTY === true);
+        bar = progressBar(sentences, flags.progress !== false, "gliner-ts eval");
       },
       onProgress: (n) => bar?.increment(n),
       onDatasetDone: (scores, seconds) => {
@@ -149,7 +149,7 @@ async function runQa(flags: EvalFlags, path: string): Promise<void> {
 /** Loads the model, shows a progress bar over `total` examples, and always releases both. */
 async function withModel<T>(flags: EvalFlags, total: number, run: (model: GLiNER, progress: (done: number) => void) => Promise<T>): Promise<T> {
   const model = await loadModelFromFlags(flags);
-  const bar = progressBar(total, flags.progress !== false && process.stderr.isTTY === true);
+  const bar = progressBar(total, flags.progress !== false, "gliner-ts eval");
   let shown = 0;
   try {
     return await run(model, (done) => {

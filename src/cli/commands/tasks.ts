@@ -202,15 +202,18 @@ const TASKS: readonly TaskDefinition[] = [
 export function registerTaskCommands(program: Command): void {
   for (const task of TASKS) {
     const command = withModelFlags(program.command(task.name).description(`${task.description}: from [text], --file, or JSONL to JSONL`).argument("[text]", "the text to analyse"));
-    task
-      .configure(command)
-      .option("-t, --threshold <p>", `keep spans with probability above this${task.defaultThreshold === undefined ? "" : ` (default ${task.defaultThreshold})`}`, parseNumber)
+    task.configure(command);
+    // relations has two thresholds of its own (--entity-threshold, --relation-threshold): a third would be ignored.
+    if (task.name !== "relations") {
+      command.option("-t, --threshold <p>", `keep spans with probability above this${task.defaultThreshold === undefined ? "" : ` (default ${task.defaultThreshold})`}`, parseNumber);
+    }
+    command
       .option("-b, --batch-size <n>", "texts per model call", parseInteger, 8)
       .option("--truncation <mode>", "long texts: window, truncate or error", "window")
       .option("-f, --file <path>", "read the text from a file")
       .option("-i, --input <path>", "read JSONL records from a file ('-' for stdin)")
       .option("-o, --output <path>", "write JSONL here instead of stdout")
-      .option("--no-progress", "no progress bar on stderr")
+      .option("--no-progress", "no progress on stderr (a bar on a terminal, else a line every 5 s; a summary at the end)")
       .action(async (text: string | undefined, flags: TaskFlags) => runTask(task, text, flags));
   }
 }
@@ -232,7 +235,7 @@ async function runTask(task: TaskDefinition, text: string | undefined, flags: Ta
       return;
     }
     const fromFile = flags.input !== undefined && flags.input !== "-";
-    const bar = progressBar(fromFile ? await countLines(flags.input as string) : undefined, flags.progress !== false && fromFile && process.stderr.isTTY === true);
+    const bar = progressBar(fromFile ? await countLines(flags.input as string) : undefined, flags.progress !== false, `gliner-ts ${task.name}`);
     for await (const { line, value } of readJsonl(flags.input)) {
       if (typeof value["text"] !== "string") throw new InvalidInputError("input", `line ${line} has no "text" string.`);
       const result = await task.run(model, value["text"], new RecordFields(value, `line ${line}`), flags, options);
