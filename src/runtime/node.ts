@@ -79,7 +79,7 @@ export function explainProviderError(cause: unknown, options: SessionOptions): u
   if (!(options.executionProviders ?? []).includes("cuda") || !/Cuda|providers_(shared|cuda)/i.test(String(cause))) return cause;
   return new ModelLoadError(
     'The CUDA execution provider is not installed: onnxruntime-node\'s npm package ships without it. Install it with ' +
-      '`npm install onnxruntime-node --onnxruntime-node-install=cuda12` (needs CUDA 12 and cuDNN 9), or use ' +
+      '`node node_modules/onnxruntime-node/script/install --onnxruntime-node-install=cuda12` (needs CUDA 12 and cuDNN 9), or use ' +
       `executionProviders: ["cpu"]. ONNX Runtime said: ${String(cause)}`,
     { cause },
   );

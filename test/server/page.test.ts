@@ -48,6 +48,8 @@ describe("web page in Chromium", { skip: executablePath === undefined }, () => {
     browser = await chromium.launch({ executablePath: executablePath as string, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
     page = await browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
     page.on("pageerror", (error) => pageErrors.push(error.message));
+    // tsx compiles the functions given to page.evaluate with esbuild's keepNames, which calls __name().
+    await page.addInitScript("globalThis.__name = (target) => target;");
     await page.goto(`${server.url}/`);
     await page.waitForSelector("body[data-ready=true]");
   });
@@ -102,6 +104,8 @@ describe("web page in Chromium", { skip: executablePath === undefined }, () => {
     mkdirSync(OUTPUT, { recursive: true });
     await page.hover("#doc mark.span");
     assert.equal(await page.isVisible("#tooltip"), true, "the score shows on hover");
+    const [tip, status] = await Promise.all([box(page, "#tooltip"), box(page, "#status")]);
+    assert.ok(!intersects(tip, status), `the tooltip ${JSON.stringify(tip)} covers the status line ${JSON.stringify(status)}`);
     await page.screenshot({ path: join(OUTPUT, "server-page.png"), fullPage: true });
   });
 
@@ -148,6 +152,7 @@ describe("web page in Chromium", { skip: executablePath === undefined }, () => {
     assert.equal(await page.$$eval("#details li", (rows) => rows.length), expected.length);
     await page.hover("#details li:first-child");
     assert.equal(await page.$eval('.arrow[data-index="0"]', (g) => g.classList.contains("active")), true, "hovering a row picks out its arrow");
+    await assertLabelsClearOfText(page);
     await page.screenshot({ path: join(OUTPUT, "server-page-relations.png"), fullPage: true });
   });
 
@@ -163,11 +168,119 @@ describe("web page in Chromium", { skip: executablePath === undefined }, () => {
     await page.click("#tasks button[data-task=ner]");
   });
 
-  test("a bad request shows the server's message instead of a result", async () => {
+  test("empty labels: a hint in the page's words, and nothing is sent", async () => {
     await page.$$eval(".chips[data-name=labels] .chip-remove", (buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+    const posts: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }) => void (request.method() === "POST" && posts.push(request.url()));
+    page.on("request", onRequest);
+    await page.click("#run");
+    await page.waitForSelector(".status.hint");
+    page.off("request", onRequest);
+    assert.equal(await page.textContent("#status"), "Labels: add at least one (type it in the box and press Enter).");
+    assert.deepEqual(posts, []);
+  });
+
+  test("a server refusal is shown in plain words with the fix, not the API's wording", async () => {
+    await page.fill(".chips[data-name=labels] input", `${"x".repeat(201)}\n`);
+    await page.press(".chips[data-name=labels] input", "Enter");
     await page.click("#run");
     await page.waitForSelector(".status.error");
-    assert.match((await page.textContent("#status")) ?? "", /labels must NOT have fewer than 1 items/);
+    const status = (await page.textContent("#status")) ?? "";
+    assert.equal(status, "Labels #1 is longer than this server accepts (200 characters); shorten it.");
+    await page.click(".chips[data-name=labels] .chip-remove");
+    await page.fill(".chips[data-name=labels] input", "person,organization");
+    await page.press(".chips[data-name=labels] input", "Enter");
+  });
+
+  test("empty text: a hint instead of \"0 entities\"; nothing found: what to try", async () => {
+    const text = await page.inputValue("#text");
+    await page.fill("#text", "   ");
+    await page.click("#run");
+    await page.waitForSelector(".status.hint");
+    assert.equal(await page.textContent("#status"), "The text is empty: type or paste a text, then press Run.");
+    const plain = "the of and";
+    const labels = ["person", "organization"];
+    assert.deepEqual(await model.predictEntities(plain, labels, { threshold: 0.5 }), [], "the fixture model finds nothing here");
+    await page.fill("#text", plain);
+    await page.$eval("#threshold", (input) => {
+      (input as HTMLInputElement).value = "0.5";
+      input.dispatchEvent(new Event("input"));
+    });
+    await page.click("#run");
+    await page.waitForSelector(".status.ok");
+    assert.equal(await page.$$eval("#doc mark.span", (m) => m.length), 0);
+    assert.equal(await page.textContent("#details .empty"), "Nothing above the threshold 0.50: lower it, or change the labels, and run again.");
+    await page.fill("#text", text);
     assert.deepEqual(pageErrors, []);
   });
+
+  for (const width of [360, 420]) {
+    test(`phone width ${width} px: one-line title, nothing wider than the screen, relation labels clear of text`, async () => {
+      const phone = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+      try {
+        await phone.addInitScript("globalThis.__name = (target) => target;");
+        await phone.goto(`${server.url}/`);
+        await phone.waitForSelector("body[data-ready=true]");
+        await phone.click("#tasks button[data-task=relations]");
+        await phone.$eval("#threshold", (input) => {
+          (input as HTMLInputElement).value = "0.3";
+          input.dispatchEvent(new Event("input"));
+        });
+        await phone.click("#run");
+        await phone.waitForSelector(".status.ok");
+        assert.ok((await phone.$$eval(".arrow", (a) => a.length)) > 0, "arrows to check");
+        await phone.screenshot({ path: join(OUTPUT, `server-page-phone-${width}.png`), fullPage: true });
+        const layout = await phone.evaluate(() => {
+          const name = document.querySelector(".topbar .name") as HTMLElement;
+          return {
+            scrollWidth: document.documentElement.scrollWidth,
+            titleLines: name.getClientRects().length,
+            titleHeight: name.getBoundingClientRect().height,
+            widest: Math.max(...[...document.querySelectorAll(".topbar, .card, .card *")].map((e) => e.getBoundingClientRect().right)),
+          };
+        });
+        assert.ok(layout.scrollWidth <= width, `the page scrolls sideways: ${layout.scrollWidth} px`);
+        assert.equal(layout.titleLines, 1);
+        assert.ok(layout.titleHeight < 30, `the title wraps: ${layout.titleHeight} px high`);
+        assert.ok(layout.widest <= width + 0.5, `something reaches ${layout.widest} px`);
+        await assertLabelsClearOfText(phone);
+      } finally {
+        await phone.close();
+      }
+    });
+  }
 });
+
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+async function box(page: Page, selector: string): Promise<Box> {
+  return page.$eval(selector, (e) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  });
+}
+
+/** No relation label covers a glyph of the text (the text's line boxes, marks and tags included). */
+async function assertLabelsClearOfText(page: Page): Promise<void> {
+  const { labels, lines } = await page.evaluate(() => {
+    const rect = (r: DOMRect) => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector("#doc") as Node);
+    return {
+      labels: [...document.querySelectorAll(".arrow text")].map((t) => ({ text: t.textContent ?? "", box: rect(t.getBoundingClientRect()) })),
+      lines: [...range.getClientRects()].filter((r) => r.width > 0).map(rect),
+    };
+  });
+  assert.ok(labels.length > 0);
+  for (const label of labels) {
+    const covered = lines.find((line) => intersects(label.box, line));
+    assert.equal(covered, undefined, `the label "${label.text}" ${JSON.stringify(label.box)} covers text at ${JSON.stringify(covered)}`);
+  }
+}

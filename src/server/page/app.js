@@ -3,6 +3,7 @@
 
 import { chipInput } from "./chips.js";
 import { browserEngine, fetchModelInfo, serverEngine } from "./engine.js";
+import { fieldTitles, missingInput, plainMessage } from "./messages.js";
 import { colourMap, drawArrows, installTooltip, renderJson, renderLegend, renderSpans } from "./render.js";
 import { TASKS } from "./tasks.js";
 
@@ -116,6 +117,11 @@ async function run() {
   const task = TASKS[state.task];
   const text = $("text").value;
   const fields = Object.fromEntries(Object.entries(state.fields).map(([k, read]) => [k, read()]));
+  const missing = missingInput(task, text, fields);
+  if (missing !== undefined) {
+    clearResult();
+    return setStatus(missing, "hint");
+  }
   const request = task.request(text, Number($("threshold").value), fields);
   const button = $("run");
   button.disabled = true;
@@ -128,7 +134,7 @@ async function run() {
     show();
     setStatus(`${state.last.view.count} · ${ms} ms on the ${state.engine}`, "ok");
   } catch (error) {
-    setStatus(error instanceof Error ? error.message : String(error), "error");
+    setStatus(plainMessage(error instanceof Error ? error.message : String(error), fieldTitles(task)), "error");
   } finally {
     button.disabled = false;
   }
@@ -139,14 +145,21 @@ function show() {
   const view = TASKS[task].view(response, state.colours);
   state.last.view = view;
   renderSpans($("doc"), text, view.spans, state.colours);
+
   $("doc").classList.toggle("compact", Boolean(TASKS[task].compact));
   $("doc-wrap").classList.toggle("with-arrows", Boolean(view.relations?.length));
   // Many arrows: their names show on hover only, or they would cover each other.
   $("doc-wrap").classList.toggle("many-arrows", (view.relations?.length ?? 0) > 6);
   renderLegend($("legend"), view.spans, state.colours);
-  $("details").replaceChildren(...(view.details ? [view.details] : []));
+  $("details").replaceChildren(...(view.details ? [view.details] : view.spans.length === 0 ? [nothingFound()] : []));
   renderJson($("view-json"), response);
   requestAnimationFrame(redrawArrows);
+}
+
+/** Nothing highlighted and no list that says so: why, and what to try. */
+function nothingFound() {
+  const threshold = Number($("threshold").value).toFixed(2);
+  return Object.assign(document.createElement("p"), { className: "empty", textContent: `Nothing above the threshold ${threshold}: lower it, or change the labels, and run again.` });
 }
 
 function redrawArrows() {

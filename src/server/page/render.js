@@ -114,6 +114,8 @@ export function drawArrows(svg, wrap, relations) {
   // Two heads: a marker does not inherit the colour of the path that uses it.
   defs.innerHTML = marker("arrowhead", "#64748b") + marker("arrowhead-active", "#4f46e5");
   svg.append(defs);
+  const lines = textLines(wrap, box);
+  const placed = [];
   relations.forEach((relation, index) => {
     const from = wrap.querySelector(`mark[data-key="${relation.source.start}:${relation.source.end}"]`);
     const to = wrap.querySelector(`mark[data-key="${relation.target.start}:${relation.target.end}"]`);
@@ -154,7 +156,35 @@ export function drawArrows(svg, wrap, relations) {
     label.textContent = relation.relation;
     group.append(path, label);
     svg.append(group);
+    placed.push(clearOfText(label, lines, placed));
   });
+}
+
+/** Rects of every line of text in the wrap (marks and tags included), in the wrap's coordinates. */
+function textLines(wrap, box) {
+  const range = document.createRange();
+  range.selectNodeContents(wrap.querySelector(".doc") ?? wrap);
+  return [...range.getClientRects()]
+    .filter((r) => r.width > 0 && r.height > 0)
+    .map((r) => ({ left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top }));
+}
+
+const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * Moves a relation's label up, into the gap above the text it would cover, until it covers no text and no other
+ * label; returns its final box (in the wrap's coordinates, padded by 2 px).
+ */
+function clearOfText(label, lines, placed) {
+  for (let attempt = 0; attempt < 24; attempt++) {
+    const b = label.getBBox();
+    const rect = { left: b.x - 2, right: b.x + b.width + 2, top: b.y - 2, bottom: b.y + b.height + 2 };
+    const hit = [...lines, ...placed].find((r) => overlaps(rect, r));
+    if (!hit) return rect;
+    label.setAttribute("y", String(Number(label.getAttribute("y")) - (rect.bottom - hit.top) - 1));
+  }
+  const b = label.getBBox();
+  return { left: b.x, right: b.x + b.width, top: b.y, bottom: b.y + b.height };
 }
 
 /** Pretty JSON with a few colours; built from text nodes only (no innerHTML of data). */
@@ -183,8 +213,12 @@ export function installTooltip(root, tooltip) {
     tooltip.textContent = mark.dataset.tip;
     tooltip.hidden = false;
     const r = mark.getBoundingClientRect();
-    tooltip.style.left = `${Math.max(8, r.left + r.width / 2 - tooltip.offsetWidth / 2)}px`;
-    tooltip.style.top = `${r.top - tooltip.offsetHeight - 8 + window.scrollY}px`;
+    const maxLeft = document.documentElement.clientWidth - tooltip.offsetWidth - 8;
+    tooltip.style.left = `${Math.max(8, Math.min(maxLeft, r.left + r.width / 2 - tooltip.offsetWidth / 2)) + window.scrollX}px`;
+    // Above the mark while that stays inside the text's box; otherwise below it, never over the status line.
+    const above = r.top - tooltip.offsetHeight - 8;
+    const top = above >= root.getBoundingClientRect().top ? above : r.bottom + 8;
+    tooltip.style.top = `${top + window.scrollY}px`;
   });
   root.addEventListener("mouseleave", () => (tooltip.hidden = true));
 }
