@@ -54,7 +54,7 @@ export function registerSchemaCommand(program: Command): void {
     .option("-f, --file <path>", "read the text from a file")
     .option("-i, --input <path>", "read JSONL records from a file ('-' for stdin)")
     .option("-o, --output <path>", "write JSONL here instead of stdout")
-    .option("--no-progress", "no progress bar on stderr")
+    .option("--no-progress", "no progress on stderr (a bar on a terminal, else a line every 5 s; a summary at the end)")
     .action(async (text: string | undefined, flags: SchemaFlags) => runSchema(text, flags));
 }
 
@@ -101,7 +101,7 @@ async function runJsonl(
   write: (value: unknown) => Promise<void>,
 ): Promise<void> {
   const fromFile = flags.input !== undefined && flags.input !== "-";
-  const bar = progressBar(fromFile ? await countLines(flags.input as string) : undefined, flags.progress !== false && fromFile && process.stderr.isTTY === true);
+  const bar = progressBar(fromFile ? await countLines(flags.input as string) : undefined, flags.progress !== false, "gliner-ts schema");
   const pending: { id: unknown; text: string; schema: SchemaInput }[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
