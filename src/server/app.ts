@@ -20,6 +20,7 @@ import { type ResolvedOptions, resolveOptions, type ServerOptions } from "./opti
 import { registerPage } from "./page.js";
 import { registerModelFiles } from "./routes/model-files.js";
 import { registerNerRoute } from "./routes/ner.js";
+import { registerSchemaRoute } from "./routes/schema.js";
 import { registerSystemRoutes } from "./routes/system.js";
 import { registerTaskRoutes } from "./routes/tasks.js";
 import { sharedSchemas } from "./schemas.js";
@@ -114,6 +115,11 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
   installErrorHandlers(app);
   registerNerRoute(app, ctx);
   const tasks = ["ner", ...registerTaskRoutes(app, ctx)];
+  if (options.gliner2 !== undefined) {
+    const gliner2 = loadingModel(options.gliner2, "GLiNER2 model", (error) => app.log.error({ err: error }, "GLiNER2 model failed to load"));
+    registerSchemaRoute(app, ctx, gliner2.get);
+    tasks.push("schema");
+  }
   registerSystemRoutes(app, ctx, metrics, tasks);
   registerModelFiles(app, ctx);
   if (settings.compatRoute !== false) registerCompatRoute(app, ctx, settings.compatRoute);
@@ -123,4 +129,24 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
   app.decorate("batcher", batcher);
   app.decorate("settings", settings);
   return app as unknown as GlinerApp;
+}
+
+/** A model loading in the background: `get()` answers 503 until it is in. */
+function loadingModel<T>(model: T | Promise<T>, what: string, onError: (error: unknown) => void): { get: () => T } {
+  let loaded: T | undefined;
+  let failed = false;
+  Promise.resolve(model).then(
+    (m) => (loaded = m),
+    (error: unknown) => {
+      failed = true;
+      onError(error);
+    },
+  );
+  return {
+    get() {
+      if (loaded !== undefined) return loaded;
+      if (failed) throw new HttpError(503, "NOT_READY", `The ${what} failed to load; see the server log.`);
+      throw new HttpError(503, "NOT_READY", `The ${what} is still loading; retry shortly.`, 2);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 /** Server settings, their defaults, and the checks that refuse nonsense at start-up rather than at run time. */
 import { InvalidInputError } from "../errors.js";
+import type { GLiNER2Base } from "../index.js";
 
 export interface ServerLimits {
   /** Largest request body in bytes (413 above). */
@@ -43,6 +44,8 @@ export interface ServerOptions {
   readonly processMetrics?: boolean;
   /** fastify logger: false (default), true, or a pino options object. */
   readonly logger?: boolean | Record<string, unknown>;
+  /** A GLiNER2 model (or its loading promise) served at `POST /v1/schema` next to the GLiNER tasks. */
+  readonly gliner2?: GLiNER2Base | Promise<GLiNER2Base>;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {

@@ -42,6 +42,8 @@ export async function serve(model: GLiNERBase | Promise<GLiNERBase>, options: Se
         await app.close();
         const loaded = await loading.catch(() => undefined);
         await loaded?.dispose();
+        const gliner2 = await Promise.resolve(options.gliner2).catch(() => undefined);
+        await gliner2?.dispose();
       })();
       return closing;
     },

@@ -8,7 +8,7 @@ import { InvalidInputError } from "../../errors.js";
 import { DEFAULT_BATCHING, DEFAULT_LIMITS } from "../../server/options.js";
 import { closeOnSignals, serve } from "../../server/serve.js";
 import { EXIT } from "../exit.js";
-import { loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, withModelFlags } from "../io.js";
+import { loadGliner2FromFlags, loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, withModelFlags } from "../io.js";
 
 interface ServeFlags extends ModelFlags {
   host: string;
@@ -28,6 +28,7 @@ interface ServeFlags extends ModelFlags {
   compat: boolean;
   page: boolean;
   log?: boolean;
+  gliner2?: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -49,6 +50,7 @@ export function registerServeCommand(program: Command): void {
     .option("--no-compat", "no Python-compatible route")
     .option("--no-page", "no web page at /")
     .option("--log", "log every request (JSON lines on stdout)")
+    .option("--gliner2 <id|dir>", "also serve this GLiNER2 model at POST /v1/schema (and the page's Schema task)")
     .action(async (flags: ServeFlags) => runServe(flags));
 }
 
@@ -62,6 +64,7 @@ async function runServe(flags: ServeFlags): Promise<void> {
     compatRoute: flags.compat ? flags.compatRoute : false,
     page: flags.page,
     logger: flags.log === true,
+    ...(flags.gliner2 === undefined ? {} : { gliner2: loadGliner2FromFlags({ ...flags, model: flags.gliner2 }) }),
     batching: flags.batching
       ? { maxBatchSize: flags.maxBatchSize, maxWaitMs: flags.maxWaitMs, maxQueue: flags.maxQueue, timeoutMs: flags.timeoutMs }
       : { maxBatchSize: 1, maxWaitMs: 0, maxQueue: flags.maxQueue, timeoutMs: flags.timeoutMs },
