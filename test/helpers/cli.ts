@@ -1,4 +1,4 @@
-/** Runs the real `gliner-ts` executable (through tsx) as a child process. */
+/** Runs the real `gliner-ts` executable (through tsx), or any other command, as a child process. */
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,9 +13,18 @@ export interface CliResult {
 }
 
 export function runCli(args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return runCommand(process.execPath, ["--import", "tsx", BIN, ...args], { cwd: ROOT, ...options });
+}
+
+/** Runs any command to completion, with `stdin` written to it (empty by default), collecting its output. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; stdin?: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", BIN, ...args], {
-      cwd: ROOT,
+    const child = spawn(command, args, {
+      cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -1,23 +1,5 @@
-/** Helpers of the package tests: run a command to completion, and start `gliner-ts serve` until it listens. */
+/** Helpers of the package tests: start `gliner-ts serve` until it listens; split a README command into words. */
 import { type ChildProcess, spawn } from "node:child_process";
-
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Starts a server command and resolves with its URL once it prints "listening on <url>". */
 export function startServer(command: string, args: readonly string[], cwd: string): Promise<{ url: string; child: ChildProcess }> {

@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { GLiNER } from "../../src/node.js";
 import { SPAN_MODEL } from "../helpers/fixtures.js";
-import { run, startServer } from "./consumer.js";
+import { runCommand as run } from "../helpers/cli.js";
+import { startServer } from "./consumer.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const enabled = process.env["GLINER_TEST_PACK"] === "1";

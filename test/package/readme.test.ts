@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runCommand as run } from "../helpers/cli.js";
 import { SPAN_MODEL } from "../helpers/fixtures.js";
-import { run, shellWords } from "./consumer.js";
+import { shellWords } from "./consumer.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
