@@ -11,7 +11,7 @@
  * vectors at schema_idx → count_pred on [P], classifier on the field markers, count_embed on the field markers;
  * C = max(1, the largest predicted count of a real task); span_logits = ⟨span rep, count-slot field vector⟩.
  */
-import type { ConvertDType } from "./convert.js";
+import { subWeights, type ConvertDType } from "./convert.js";
 import { countEmbedding } from "./count-embed.js";
 import { buildDeberta, type Weights } from "./deberta.js";
 import type { Gliner2Settings } from "./gliner2-config.js";
@@ -27,10 +27,6 @@ const INT64_MAX = Number.MAX_SAFE_INTEGER;
 export const GLINER2_INPUTS = ["input_ids", "attention_mask", "word_idx", "word_mask", "schema_idx", "schema_mask"] as const;
 export const GLINER2_OUTPUTS = ["count_logits", "cls_logits", "span_logits"] as const;
 
-function scoped(store: WeightStore, prefix: string): Weights {
-  return { get: (name, shape) => store.entry(prefix + name, shape), has: (name) => store.has(prefix + name) };
-}
-
 export function buildGliner2Graph(s: Gliner2Settings, store: WeightStore, dtype: ConvertDType): GraphBuilder {
   const g = new GraphBuilder(dtype);
   const { INT64, BOOL, FLOAT } = DataType;
@@ -41,9 +37,9 @@ export function buildGliner2Graph(s: Gliner2Settings, store: WeightStore, dtype:
   const schemaIdx = g.input("schema_idx", INT64, ["batch", "tasks", "fields_plus_1"]);
   const schemaMask = g.input("schema_mask", BOOL, ["batch", "tasks", "fields_plus_1"]);
 
-  const w = scoped(store, "");
+  const w = subWeights(store, "");
   const D = s.encoder.hiddenSize;
-  const hidden = buildDeberta(g, s.encoder, scoped(store, "encoder."), inputIds, attentionMask); // [B, S, D]
+  const hidden = buildDeberta(g, s.encoder, subWeights(store, "encoder."), inputIds, attentionMask); // [B, S, D]
   const rows = (idx: string): string => g.op1("GatherND", [hidden, g.op1("Unsqueeze", [idx, g.i64([-1])], {}, sc)], { batch_dims: { i: 1 } }, sc);
 
   const realWords = g.op1("Unsqueeze", [g.op1("Cast", [wordMask], { to: { i: FLOAT } }, sc), g.i64([-1])], {}, sc);

@@ -43,6 +43,14 @@ export function normalGenerator(seed: number): (n: number, std: number) => Float
   };
 }
 
+/** A torch Linear's weight [out, in] and bias [out]. */
+function linearSpecs(name: string, out: number, inp: number, std: number): TensorSpec[] {
+  return [
+    { name: `${name}.weight`, shape: [out, inp], init: std },
+    { name: `${name}.bias`, shape: [out], init: std },
+  ];
+}
+
 /** DeBERTa-v3 encoder tensors under `prefix` ("encoder." for GLiNER2). */
 export function debertaSpecs(prefix: string, s: BackboneShape, std: number): TensorSpec[] {
   const H = s.hidden;
@@ -56,8 +64,7 @@ export function debertaSpecs(prefix: string, s: BackboneShape, std: number): Ten
   ];
   for (let l = 0; l < s.layers; l++) {
     const p = `${prefix}encoder.layer.${l}.`;
-    const lin = (name: string, o: number, i: number) =>
-      out.push({ name: `${p}${name}.weight`, shape: [o, i], init: std }, { name: `${p}${name}.bias`, shape: [o], init: std });
+    const lin = (name: string, o: number, i: number) => out.push(...linearSpecs(`${p}${name}`, o, i, std));
     const norm = (name: string) => out.push({ name: `${p}${name}.weight`, shape: [H], init: "one" }, { name: `${p}${name}.bias`, shape: [H], init: "zero" });
     for (const proj of ["query_proj", "key_proj", "value_proj"]) lin(`attention.self.${proj}`, H, H);
     lin("attention.output.dense", H, H);
@@ -72,7 +79,7 @@ export function debertaSpecs(prefix: string, s: BackboneShape, std: number): Ten
 /** GLiNER2's heads (span_rep, classifier, count_pred, count_embed of the given counting layer). */
 export function gliner2HeadSpecs(H: number, counting: CountingLayer, std: number): TensorSpec[] {
   const out: TensorSpec[] = [];
-  const lin = (name: string, o: number, i: number) => out.push({ name: `${name}.weight`, shape: [o, i], init: std }, { name: `${name}.bias`, shape: [o], init: std });
+  const lin = (name: string, o: number, i: number) => out.push(...linearSpecs(name, o, i, std));
   const span = "span_rep.span_rep_layer";
   for (const side of ["project_start", "project_end"]) {
     lin(`${span}.${side}.0`, 4 * H, H);
@@ -201,7 +208,7 @@ export function writeGlinerSpanCheckpoint(
   const config = { ...template, encoder_config: debertaConfig(s), hidden_size: D, max_width: options.maxWidth, vocab_size: s.vocab, model_name: "microsoft/deberta-v3-base" };
   writeFileSync(join(dir, "gliner_config.json"), JSON.stringify(config, null, 2));
   const specs = debertaSpecs("token_rep_layer.bert_layer.model.", s, std);
-  const lin = (name: string, o: number, i: number) => specs.push({ name: `${name}.weight`, shape: [o, i], init: std }, { name: `${name}.bias`, shape: [o], init: std });
+  const lin = (name: string, o: number, i: number) => specs.push(...linearSpecs(name, o, i, std));
   lin("token_rep_layer.projection", D, s.hidden);
   for (const suffix of ["", "_reverse"]) {
     specs.push(
