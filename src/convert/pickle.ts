@@ -66,6 +66,16 @@ function isAllowedGlobal(module: string, name: string): boolean {
 
 /** Parses a torch `data.pkl` and returns its top-level object (normally a dict of TensorRef). */
 export function loadPickle(data: Uint8Array): unknown {
+  try {
+    return interpret(data);
+  } catch (error) {
+    if (error instanceof GlinerError) throw error;
+    // Invalid UTF-8, absurd lengths and the like: a malformed file, not a gliner-ts bug.
+    throw unsafe(`The pickle in this checkpoint is malformed (${(error as Error).message}).`);
+  }
+}
+
+function interpret(data: Uint8Array): unknown {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const td = new TextDecoder("utf-8", { fatal: true });
   const stack: unknown[] = [];
@@ -174,7 +184,7 @@ export function loadPickle(data: Uint8Array): unknown {
       case 0x73: { const v = pop(); const k = pop(); setItems(stack.at(-1), [k, v]); break; } // SETITEM
       case 0x75: { const items = popMark(); setItems(stack.at(-1), items); break; } // SETITEMS
       case 0x61: { const v = pop(); asList(stack.at(-1)).push(v); break; } // APPEND
-      case 0x65: { const items = popMark(); asList(stack.at(-1)).push(...items); break; } // APPENDS
+      case 0x65: { const items = popMark(); const list = asList(stack.at(-1)); for (const v of items) list.push(v); break; } // APPENDS
       case 0x62: { // BUILD: only plain-data state on dicts (state_dict `_metadata`), which is ignored
         const state = pop();
         const target = stack.at(-1);

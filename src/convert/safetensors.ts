@@ -6,7 +6,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { basename } from "node:path";
 import { ModelLoadError } from "../errors.js";
-import { DTYPE_BYTES, LITTLE_ENDIAN, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
+import { checkShape, DTYPE_BYTES, LITTLE_ENDIAN, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
 
 const MAX_HEADER = 100 * 1024 * 1024;
 
@@ -23,27 +23,41 @@ export async function readSafetensors(path: string): Promise<Checkpoint> {
     }
     const headerBuf = Buffer.alloc(headerLen);
     await readExactly(handle, headerBuf, 8, file);
-    let header: Record<string, unknown>;
+    let header: unknown;
     try {
-      header = JSON.parse(headerBuf.toString("utf8")) as Record<string, unknown>;
+      header = JSON.parse(headerBuf.toString("utf8"));
     } catch (cause) {
       throw new ModelLoadError(`${file} has a corrupt safetensors header (invalid JSON). Re-download it.`, { cause });
     }
+    if (typeof header !== "object" || header === null || Array.isArray(header)) {
+      throw new ModelLoadError(`${file} has a corrupt safetensors header (not a JSON object). Re-download it.`);
+    }
     const dataStart = 8 + headerLen;
     const tensors = new Map<string, TensorEntry>();
+    const ranges: [begin: number, end: number, name: string][] = [];
     for (const [name, raw] of Object.entries(header)) {
       if (name === "__metadata__") continue;
+      const what = `Tensor "${name}" in ${file}`;
+      if (typeof raw !== "object" || raw === null) throw new ModelLoadError(`${what} has no description; the file is corrupt.`);
       const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+      const shape = checkShape(info.shape, what);
+      const offsets = info.data_offsets;
+      if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
+        throw new ModelLoadError(`${what} has invalid data_offsets ${JSON.stringify(offsets)?.slice(0, 80)}; the file is corrupt.`);
+      }
+      const [begin, end] = offsets as [number, number];
+      if (begin > end || dataStart + end > size) {
+        throw new ModelLoadError(`${what} has data_offsets [${begin}, ${end}] outside its data (${size - dataStart} bytes); the file is corrupt or truncated.`);
+      }
+      ranges.push([begin, end, name]);
       const dtype = info.dtype;
       if (dtype !== "F32" && dtype !== "F16" && dtype !== "BF16" && dtype !== "F64") {
         if (typeof dtype === "string" && /^(I|U|BOOL)/.test(dtype)) continue; // integer buffers (position_ids)
-        throw new ModelLoadError(`Tensor "${name}" in ${file} has unsupported dtype ${String(dtype)}.`);
+        throw new ModelLoadError(`${what} has unsupported dtype ${JSON.stringify(dtype)?.slice(0, 40)}.`);
       }
-      const shape = info.shape as number[];
-      const [begin, end] = info.data_offsets as [number, number];
       const count = numel(shape);
-      if (!Array.isArray(shape) || end - begin !== count * DTYPE_BYTES[dtype] || dataStart + end > size) {
-        throw new ModelLoadError(`Tensor "${name}" in ${file} has inconsistent offsets; the file is corrupt or truncated.`);
+      if (end - begin !== count * DTYPE_BYTES[dtype]) {
+        throw new ModelLoadError(`${what} has ${end - begin} bytes but shape [${shape.join(", ")}] of ${dtype} needs ${count * DTYPE_BYTES[dtype]}; the file is corrupt.`);
       }
       tensors.set(name, {
         name,
@@ -62,6 +76,7 @@ export async function readSafetensors(path: string): Promise<Checkpoint> {
         },
       });
     }
+    checkDisjoint(ranges, file);
     return { file, tensors, close: () => handle.close() };
   } catch (error) {
     await handle.close();
@@ -69,10 +84,23 @@ export async function readSafetensors(path: string): Promise<Checkpoint> {
   }
 }
 
+/** Tensors must not share bytes: overlapping data_offsets mean a corrupt (or crafted) file. */
+function checkDisjoint(ranges: [begin: number, end: number, name: string][], file: string): void {
+  const used = ranges.filter(([begin, end]) => end > begin).sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < used.length; i++) {
+    const [begin, , name] = used[i]!;
+    const [, previousEnd, previous] = used[i - 1]!;
+    if (begin < previousEnd) {
+      throw new ModelLoadError(`Tensors "${previous}" and "${name}" in ${file} overlap (data_offsets); the file is corrupt.`);
+    }
+  }
+}
+
 export async function readExactly(handle: FileHandle, buf: Uint8Array, position: number, file: string): Promise<void> {
   let done = 0;
   while (done < buf.byteLength) {
-    const { bytesRead } = await handle.read(buf, done, buf.byteLength - done, position + done);
+    // fs reads take at most 2 GiB - 1 at a time (a larger length aborts the process).
+    const { bytesRead } = await handle.read(buf, done, Math.min(buf.byteLength - done, 2 ** 30), position + done);
     if (bytesRead === 0) throw new ModelLoadError(`${file} ended early (truncated download?). Re-download it.`);
     done += bytesRead;
   }

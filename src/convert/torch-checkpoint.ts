@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { GlinerError, ModelLoadError } from "../errors.js";
 import { loadPickle, type TensorRef } from "./pickle.js";
-import { DTYPE_BYTES, LITTLE_ENDIAN, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
+import { checkShape, DTYPE_BYTES, LITTLE_ENDIAN, numel, toFloat32, type Checkpoint, type SourceDType, type TensorEntry } from "./weights.js";
 import { ZipReader } from "./zip.js";
 
 const FLOAT_DTYPES = new Set(["F32", "F16", "BF16", "F64"]);
@@ -43,6 +43,7 @@ export async function readTorchCheckpoint(path: string): Promise<Checkpoint> {
       const dtype = ref.storage.dtype as SourceDType;
       const entry = zip.entries.get(`${archive}data/${ref.storage.key}`);
       if (entry === undefined) throw new ModelLoadError(`${file} lacks the storage ${ref.storage.key} of tensor "${name}".`);
+      checkView(ref, entry.size, DTYPE_BYTES[dtype], `Tensor "${name}" in ${file}`);
       tensors.set(name, {
         name,
         dtype,
@@ -68,6 +69,21 @@ export async function readTorchCheckpoint(path: string): Promise<Checkpoint> {
   } catch (error) {
     await handle.close();
     throw error;
+  }
+}
+
+/** The tensor's view (offset, shape, stride) must lie inside its storage, checked before anything is read. */
+function checkView(ref: TensorRef, storageBytes: number, elem: number, what: string): void {
+  checkShape(ref.shape, what);
+  if (ref.stride.length !== ref.shape.length || !ref.stride.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+    throw new ModelLoadError(`${what} has strides [${ref.stride.join(", ")}] that do not fit shape [${ref.shape.join(", ")}]; the file is corrupt.`);
+  }
+  if (!Number.isSafeInteger(ref.offset) || ref.offset < 0) throw new ModelLoadError(`${what} has storage offset ${ref.offset}; the file is corrupt.`);
+  if (numel(ref.shape) === 0) return;
+  let last = ref.offset;
+  ref.shape.forEach((d, i) => (last += (d - 1) * ref.stride[i]!));
+  if ((last + 1) * elem > storageBytes) {
+    throw new ModelLoadError(`${what} reads up to byte ${(last + 1) * elem} of a ${storageBytes}-byte storage; the file is corrupt.`);
   }
 }
 

@@ -24,6 +24,21 @@ export interface Checkpoint {
 
 export const DTYPE_BYTES: Record<SourceDType, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
 
+/** Most elements one tensor may have (4 GiB as float32): larger shapes are corrupt, not models. */
+export const MAX_TENSOR_ELEMENTS = 2 ** 30;
+
+/** A shape read from a file: non-negative safe integers whose product stays within {@link MAX_TENSOR_ELEMENTS}. */
+export function checkShape(shape: unknown, what: string): number[] {
+  if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+    throw new ModelLoadError(`${what} has an invalid shape ${JSON.stringify(shape)?.slice(0, 80)}; the file is corrupt.`);
+  }
+  const count = numel(shape as number[]);
+  if (count > MAX_TENSOR_ELEMENTS) {
+    throw new ModelLoadError(`${what} has shape [${shape.join(", ")}] (${count} elements), more than any model tensor; the file is corrupt.`);
+  }
+  return shape as number[];
+}
+
 export function numel(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

@@ -18,6 +18,9 @@ export interface ZipEntry {
   readonly localHeaderOffset: number;
 }
 
+/** Most an entry may expand by when deflated (deflate's own limit is ~1032; real checkpoints compress < 10×). */
+export const MAX_DEFLATE_RATIO = 100;
+
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
@@ -29,7 +32,12 @@ export class ZipReader {
     private readonly handle: FileHandle,
     private readonly file: string,
     readonly entries: ReadonlyMap<string, ZipEntry>,
+    private readonly size: number,
   ) {}
+
+  private static corrupt(file: string, what: string): ModelLoadError {
+    return new ModelLoadError(`${file} is a corrupt zip archive: ${what}. Re-download or re-save the checkpoint.`);
+  }
 
   static async open(handle: FileHandle, file: string): Promise<ZipReader> {
     const { size } = await handle.stat();
@@ -49,6 +57,7 @@ export class ZipReader {
     let cdOffset = tail.readUInt32LE(eocd + 16);
     if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) {
       const recOffset = Number(tail.readBigUInt64LE(eocd - 20 + 8));
+      if (recOffset + 56 > size) throw ZipReader.corrupt(file, "the ZIP64 record lies past the end of the file");
       const rec = Buffer.alloc(56);
       await readExactly(handle, rec, recOffset, file);
       if (rec.readUInt32LE(0) !== ZIP64_EOCD) throw new ModelLoadError(`${file} has a corrupt ZIP64 record.`);
@@ -57,6 +66,7 @@ export class ZipReader {
       cdOffset = Number(rec.readBigUInt64LE(48));
     }
     if (cdOffset + cdSize > size) throw new ModelLoadError(`${file} is truncated (central directory out of range).`);
+    if (count * 46 > cdSize) throw ZipReader.corrupt(file, `${count} entries cannot fit in a ${cdSize}-byte central directory`);
     const cd = Buffer.alloc(cdSize);
     await readExactly(handle, cd, cdOffset, file);
     const entries = new Map<string, ZipEntry>();
@@ -72,6 +82,7 @@ export class ZipReader {
       const extraLen = cd.readUInt16LE(p + 30);
       const commentLen = cd.readUInt16LE(p + 32);
       let localHeaderOffset = cd.readUInt32LE(p + 42);
+      if (p + 46 + nameLen + extraLen + commentLen > cd.length) throw ZipReader.corrupt(file, "a central directory record runs past its end");
       const name = cd.toString("utf8", p + 46, p + 46 + nameLen);
       // ZIP64 extended information: 64-bit values for the fields saturated at 0xffffffff, in this order.
       let q = p + 46 + nameLen;
@@ -79,24 +90,34 @@ export class ZipReader {
       while (q + 4 <= extraEnd) {
         const id = cd.readUInt16LE(q);
         const len = cd.readUInt16LE(q + 2);
+        if (q + 4 + len > extraEnd) throw ZipReader.corrupt(file, `entry ${name} has a truncated extra field`);
         if (id === 0x0001) {
           let r = q + 4;
-          if (uncompressed === 0xffffffff) {
-            uncompressed = Number(cd.readBigUInt64LE(r));
+          const fieldEnd = r + len;
+          const next64 = (): number => {
+            if (r + 8 > fieldEnd) throw ZipReader.corrupt(file, `entry ${name} has a short ZIP64 field`);
             r += 8;
-          }
-          if (compressedSize === 0xffffffff) {
-            compressedSize = Number(cd.readBigUInt64LE(r));
-            r += 8;
-          }
-          if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(cd.readBigUInt64LE(r));
+            return Number(cd.readBigUInt64LE(r - 8));
+          };
+          if (uncompressed === 0xffffffff) uncompressed = next64();
+          if (compressedSize === 0xffffffff) compressedSize = next64();
+          if (localHeaderOffset === 0xffffffff) localHeaderOffset = next64();
         }
         q += 4 + len;
+      }
+      // Checked here, before any entry is read: a crafted directory must not size a buffer or a read.
+      if (method !== 0 && method !== 8) throw ZipReader.corrupt(file, `entry ${name} uses method ${method} (only stored and deflate are read)`);
+      if (localHeaderOffset + 30 + compressedSize > size) {
+        throw ZipReader.corrupt(file, `entry ${name} claims ${compressedSize} bytes at offset ${localHeaderOffset}, past the end of the file (${size} bytes)`);
+      }
+      if (method === 0 && compressedSize !== uncompressed) throw ZipReader.corrupt(file, `stored entry ${name} has different sizes`);
+      if (method === 8 && uncompressed > Math.max(compressedSize, 1024) * MAX_DEFLATE_RATIO) {
+        throw ZipReader.corrupt(file, `entry ${name} would expand ${compressedSize} bytes to ${uncompressed} (more than ${MAX_DEFLATE_RATIO}×)`);
       }
       entries.set(name, { name, method, compressedSize, size: uncompressed, localHeaderOffset });
       p = extraEnd + commentLen;
     }
-    return new ZipReader(handle, file, entries);
+    return new ZipReader(handle, file, entries, size);
   }
 
   /** Byte offset of the entry's data in the file (after its local header). */
@@ -104,7 +125,12 @@ export class ZipReader {
     const local = Buffer.alloc(30);
     await readExactly(this.handle, local, entry.localHeaderOffset, this.file);
     if (local.readUInt32LE(0) !== LOCAL) throw new ModelLoadError(`${this.file}: corrupt zip entry ${entry.name}.`);
-    return entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    // The local header's own name/extra lengths may differ from the central directory's: stay inside the file.
+    const start = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    if (start + entry.compressedSize > this.size) {
+      throw new ModelLoadError(`${this.file}: zip entry ${entry.name} runs past the end of the file; the checkpoint is corrupt or truncated.`);
+    }
+    return start;
   }
 
   /** Reads `length` bytes at `offset` of the entry's uncompressed content (into `target` when given). */
@@ -121,7 +147,17 @@ export class ZipReader {
     if (entry.method === 8) {
       const raw = Buffer.allocUnsafe(entry.compressedSize);
       await readExactly(this.handle, raw, start, this.file);
-      const data = inflateRawSync(raw).subarray(offset, offset + length);
+      let inflated: Buffer;
+      try {
+        // Bounded by the declared size: a zip bomb stops at entry.size bytes instead of filling memory.
+        inflated = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
+      } catch (cause) {
+        throw new ModelLoadError(`${this.file}: entry ${entry.name} does not inflate to its declared ${entry.size} bytes; the checkpoint is corrupt.`, { cause });
+      }
+      if (inflated.length !== entry.size) {
+        throw new ModelLoadError(`${this.file}: entry ${entry.name} inflates to ${inflated.length} bytes, not the declared ${entry.size}; the checkpoint is corrupt.`);
+      }
+      const data = inflated.subarray(offset, offset + length);
       if (!target) return data;
       target.set(data);
       return target;
