@@ -192,14 +192,12 @@ export class GLiNER {
    * // [{ source: { text: "Microsoft", ... }, relation: "founder", target: { text: "Bill Gates", ... }, score: 0.97 }]
    */
   async extractRelations(text: string, options: Task.RelationOptions): Promise<Task.Relation[]> {
-    if (this.config.relex) return (await extractRelationsWithHead(this.model, [checkText(text)], options))[0] ?? [];
     const [relations] = await extractRelationsBatch(this.taskModel(), [{ text, entities: options?.entities }], options);
     return relations ?? [];
   }
 
   /** {@link extractRelations} for many texts, batched (`options.entities` is not allowed here). */
   async batchExtractRelations(texts: readonly string[], options: Omit<Task.RelationOptions, "entities">): Promise<Task.Relation[][]> {
-    if (this.config.relex) return extractRelationsWithHead(this.model, checkTexts(texts), options);
     return extractRelationsBatch(this.taskModel(), checkTexts(texts).map((text) => ({ text })), { ...options, entities: undefined });
   }
 
@@ -235,7 +233,11 @@ export class GLiNER {
 
   /** This model as the tasks see it. */
   protected taskModel(): TaskModel {
-    return { config: this.config, inference: (texts, labels, options) => this.inference(texts, labels, options) };
+    return {
+      config: this.config,
+      inference: (texts, labels, options) => this.inference(texts, labels, options),
+      relationHead: this.config.relex ? (texts, options) => extractRelationsWithHead(this.model, texts, options) : undefined,
+    };
   }
 }
 

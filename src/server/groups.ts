@@ -64,5 +64,9 @@ export function nerGroup(model: GLiNERBase, settings: NerSettings, batchSize: nu
  * rather than the one-text methods.
  */
 export function taskModel(model: GLiNERBase): TaskModel {
-  return { config: model.config, inference: (texts, labels, options) => model.inference(texts, labels, options) };
+  return {
+    config: model.config,
+    inference: (texts, labels, options) => model.inference(texts, labels, options),
+    relationHead: model.config.relex ? (texts, options) => model.batchExtractRelations(texts, options) : undefined,
+  };
 }

@@ -16,6 +16,7 @@ import type { ModelConfig } from "../model/config.js";
 import { splitWords, type Word } from "../text/words.js";
 import type { Entity, PredictOptions, TextPrediction } from "../types.js";
 import { PROMPT_SEPARATOR } from "./prompts.js";
+import type { Relation, RelationOptions } from "./types.js";
 
 /** What the tasks need from a model: the `GLiNER` class provides it. */
 export interface TaskModel {
@@ -25,6 +26,8 @@ export interface TaskModel {
     labels: readonly (readonly string[])[],
     options: PredictOptions,
   ): Promise<TextPrediction[]>;
+  /** Relex models: relations from the model's own relation head (src/relex/extract.ts) instead of prompts. */
+  readonly relationHead?: ((texts: readonly string[], options: RelationOptions) => Promise<Relation[][]>) | undefined;
 }
 
 export interface PromptedRequest {

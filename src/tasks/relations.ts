@@ -1,5 +1,6 @@
 /**
- * Relation extraction as a pipeline (the utca design the seed card shows, on the reference's prompt):
+ * Relation extraction. A relex model answers with its own relation head (`TaskModel.relationHead`, src/relex/extract.ts);
+ * the other models run a pipeline (the utca design the seed card shows, on the reference's prompt):
  * 1. NER on the bare text with `entityLabels` and `entityThreshold` (the reference's first step);
  * 2. for each relation, labels `"<source text> <> <relation>"` for the mentions pairsFilter allows as sources,
  *    run on `"Extract relationships between entities from the text:  \n <text>"` with `relationThreshold`
@@ -31,6 +32,12 @@ export async function extractRelationsBatch(
 ): Promise<Relation[][]> {
   if (typeof options !== "object" || options === null) {
     throw new InvalidInputError("options", `extractRelations needs options with at least { relations: [...] }; got ${describe(options)}.`);
+  }
+  if (model.relationHead) {
+    if (requests.some((r) => r.entities !== undefined)) {
+      throw new InvalidInputError("entities", "This is a relex model: it finds the entities and their relations in one pass, so entities cannot be given; drop the entities option.");
+    }
+    return model.relationHead(requests.map((r) => r.text), options);
   }
   const entityLabels = checkLabels(options.entityLabels ?? DEFAULT_ENTITY_LABELS, "entityLabels");
   const everyTextHasEntities = requests.every((r) => r.entities !== undefined);

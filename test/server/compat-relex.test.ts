@@ -26,7 +26,7 @@ function assertSameAnswer(actual: Answer, c: RelexGoldenCase, i: number): void {
   scores.forEach((s, k) => assert.ok(Math.abs(s - expected[k]!) <= SCORE_TOLERANCE, `${c.id}: score ${s} vs ${expected[k]}`));
 }
 
-describe("POST /gliner on a relex model", () => {
+describe("server routes on a relex model", () => {
   const cases = readGolden<RelexGoldenFile>("relex-span.json").cases;
   let converted: Awaited<ReturnType<typeof convertedRelex>>;
   let model: GLiNER;
@@ -64,6 +64,16 @@ describe("POST /gliner on a relex model", () => {
       assert.deepEqual(Object.keys(answer), ["entities", "relations"]);
       assertSameAnswer(answer, c, 0);
     }
+  });
+
+  test("/v1/relations uses the relation head: the answer equals extractRelations", async () => {
+    const c = cases.find((k) => k.id === "rel_multi_label")!;
+    const body = { text: c.call.texts[0], relations: c.call.relations, entityLabels: c.call.labels, entityThreshold: 0.3, multiLabel: true };
+    const response = await app.inject({ method: "POST", url: "/v1/relations", payload: body });
+    assert.equal(response.statusCode, 200, response.body);
+    const expected = await model.extractRelations(c.call.texts[0]!, { relations: c.call.relations as string[], entityLabels: c.call.labels as string[], entityThreshold: 0.3, multiLabel: true });
+    assert.ok(expected.length > 0);
+    assert.deepEqual((response.json() as { relations: unknown }).relations, expected);
   });
 
   test("concurrent requests (the client's thread pool) each get their own text's answer; no relations asked: relations []", async () => {

@@ -5,6 +5,7 @@
  */
 import type { GLiNER } from "../../gliner.js";
 import type { TaskModel } from "../../tasks/prompted.js";
+import type { RelationOptions } from "../../tasks/types.js";
 import { type JsonObject, kindOf, RecordError } from "../documents.js";
 
 /** A record's string field, or the run's setting when the record has none. */
@@ -80,5 +81,8 @@ export function taskModel(model: GLiNER): TaskModel {
       return model.config;
     },
     inference: (texts, labels, options) => model.inference(texts, labels, options),
+    get relationHead() {
+      return model.config.relex ? (texts: readonly string[], options: RelationOptions) => model.batchExtractRelations(texts, options) : undefined;
+    },
   };
 }
