@@ -8,7 +8,7 @@ import { GlinerError, ModelLoadError } from "../errors.js";
 import type { Weights } from "./deberta.js";
 import type { GraphBuilder } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
-import { activation, layerNorm, linear, param } from "./layers.js";
+import { attentionOutputAndFeedForward, layerNorm, linear, param } from "./layers.js";
 
 export interface BertSettings {
   hiddenSize: number;
@@ -79,11 +79,8 @@ export function buildBert(g: GraphBuilder, s: BertSettings, w: Weights, inputIds
     const v = heads(lin(hidden, "attention.self.value"), scope);
     const scores = g.op1("Div", [g.op1("MatMul", [q, g.op1("Transpose", [k], { perm: { ints: [0, 1, 3, 2] } }, scope)], {}, scope), scale], {}, scope);
     const probs = g.op1("Softmax", [g.op1("Add", [scores, bias], {}, scope)], { axis: { i: -1 } }, scope);
-    const ctx = g.op1("Transpose", [g.op1("MatMul", [probs, v], {}, scope)], { perm: { ints: [0, 2, 1, 3] } }, scope);
-    const merged = g.op1("Reshape", [ctx, g.i64([0, 0, -1])], {}, scope);
-    const attnOut = layerNorm(g, g.op1("Add", [lin(merged, "attention.output.dense"), hidden], {}, scope), w.get(`${p}.attention.output.LayerNorm.weight`), w.get(`${p}.attention.output.LayerNorm.bias`), s.layerNormEps, scope);
-    const inter = activation(g, lin(attnOut, "intermediate.dense"), s.hiddenAct, scope);
-    hidden = layerNorm(g, g.op1("Add", [lin(inter, "output.dense"), attnOut], {}, scope), w.get(`${p}.output.LayerNorm.weight`), w.get(`${p}.output.LayerNorm.bias`), s.layerNormEps, scope);
+    const norm = (x: string, name: string): string => layerNorm(g, x, w.get(`${p}.${name}.weight`), w.get(`${p}.${name}.bias`), s.layerNormEps, scope);
+    hidden = attentionOutputAndFeedForward(g, g.op1("MatMul", [probs, v], {}, scope), hidden, { lin, norm, act: s.hiddenAct, scope });
   }
   return hidden;
 }

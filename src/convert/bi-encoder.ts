@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { GlinerError } from "../errors.js";
 import { buildBert, meanPool, parseBert, type BertSettings } from "./bert.js";
 import { encoderConfigOf, parseEncoder, type DebertaSettings } from "./config.js";
-import { checkOptions, type ConvertOptions, type ConvertResult, encodeText, exists, openCheckpoint, readConfig, subWeights, writeConverted } from "./convert.js";
+import { checkOptions, type ConvertOptions, type ConvertResult, encodeText, exists, openCheckpoint, readConfig, subWeights, textInputs, writeConverted } from "./convert.js";
 import { extractWords, spanLogits, tokenLogits } from "./gliner-heads.js";
 import { linear } from "./layers.js";
 import { GraphBuilder } from "./onnx-builder.js";
@@ -103,13 +103,8 @@ export function buildLabelsEncoderGraph(s: BiEncoderSettings, store: WeightStore
 export function buildBiEncoderGraph(s: BiEncoderSettings, store: WeightStore, dtype: GraphBuilder["dtype"], labelsInput: "tokens" | "embeddings"): GraphBuilder {
   const g = new GraphBuilder(dtype);
   const I64 = DataType.INT64;
-  const inputIds = g.input("input_ids", I64, ["batch_size", "sequence_length"]);
-  const attentionMask = g.input("attention_mask", I64, ["batch_size", "sequence_length"]);
-  const wordsMask = g.input("words_mask", I64, ["batch_size", "sequence_length"]);
-  const textLengths = g.input("text_lengths", I64, ["batch_size", "value"]);
   const span = s.spanMode !== "token_level";
-  const spanIdx = span ? g.input("span_idx", I64, ["batch_size", "num_spans", "idx"]) : "";
-  const spanMask = span ? g.input("span_mask", DataType.BOOL, ["batch_size", "num_spans"]) : "";
+  const { inputIds, attentionMask, wordsMask, textLengths, spanIdx, spanMask } = textInputs(g, span);
   const labels =
     labelsInput === "embeddings"
       ? g.input("labels_embeddings", DataType.FLOAT, ["num_labels", "hidden_size"])

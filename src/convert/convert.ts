@@ -202,16 +202,23 @@ export function encodeText(g: GraphBuilder, s: Pick<GlinerSettings, "encoder" | 
   return tokens;
 }
 
+/** The text inputs of GLiNER's export, in its order; `span_idx` / `span_mask` only for span models ("" otherwise). */
+export function textInputs(g: GraphBuilder, span: boolean): { inputIds: string; attentionMask: string; wordsMask: string; textLengths: string; spanIdx: string; spanMask: string } {
+  const I64 = DataType.INT64;
+  return {
+    inputIds: g.input("input_ids", I64, ["batch_size", "sequence_length"]),
+    attentionMask: g.input("attention_mask", I64, ["batch_size", "sequence_length"]),
+    wordsMask: g.input("words_mask", I64, ["batch_size", "sequence_length"]),
+    textLengths: g.input("text_lengths", I64, ["batch_size", "value"]),
+    spanIdx: span ? g.input("span_idx", I64, ["batch_size", "num_spans", "idx"]) : "",
+    spanMask: span ? g.input("span_mask", DataType.BOOL, ["batch_size", "num_spans"]) : "",
+  };
+}
+
 export function buildGraph(s: GlinerSettings, store: WeightStore, dtype: ConvertDType): GraphBuilder {
   const g = new GraphBuilder(dtype);
-  const I64 = DataType.INT64;
-  const inputIds = g.input("input_ids", I64, ["batch_size", "sequence_length"]);
-  const attentionMask = g.input("attention_mask", I64, ["batch_size", "sequence_length"]);
-  const wordsMask = g.input("words_mask", I64, ["batch_size", "sequence_length"]);
-  const textLengths = g.input("text_lengths", I64, ["batch_size", "value"]);
   const span = s.spanMode !== "token_level";
-  const spanIdx = span ? g.input("span_idx", I64, ["batch_size", "num_spans", "idx"]) : "";
-  const spanMask = span ? g.input("span_mask", DataType.BOOL, ["batch_size", "num_spans"]) : "";
+  const { inputIds, attentionMask, wordsMask, textLengths, spanIdx, spanMask } = textInputs(g, span);
 
   const root = subWeights(store, "");
   const D = s.hiddenSize;

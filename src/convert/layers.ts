@@ -95,6 +95,25 @@ export function activation(g: GraphBuilder, x: string, name: string, scope: stri
   }
 }
 
+/**
+ * The end of a BERT-style layer (BERT, DeBERTa): the attention context [B, S, H·dh] merged from its heads, output
+ * dense + residual → LayerNorm, then intermediate dense → activation → output dense + residual → LayerNorm.
+ * `lin(x, name)` applies the layer's Linear `name` (e.g. "attention.output.dense"); `norm(name)` its LayerNorm.
+ */
+export function attentionOutputAndFeedForward(
+  g: GraphBuilder,
+  context: string,
+  hidden: string,
+  layer: { lin: (x: string, name: string) => string; norm: (x: string, name: string) => string; act: string; scope: string },
+): string {
+  const { lin, norm, act, scope } = layer;
+  const ctx = g.op1("Transpose", [context], { perm: { ints: [0, 2, 1, 3] } }, scope);
+  const merged = g.op1("Reshape", [ctx, g.i64([0, 0, -1])], {}, scope);
+  const attnOut = norm(g.op1("Add", [lin(merged, "attention.output.dense"), hidden], {}, scope), "attention.output.LayerNorm");
+  const inter = activation(g, lin(attnOut, "intermediate.dense"), act, scope);
+  return norm(g.op1("Add", [lin(inter, "output.dense"), attnOut], {}, scope), "output.LayerNorm");
+}
+
 /** GLiNER's create_projection_layer: Linear(in, 4·out) → ReLU → (Dropout) → Linear(4·out, out). */
 export function projection(g: GraphBuilder, x: string, get: (name: string) => TensorEntry, prefix: string, scope: string): string {
   const h = g.op1("Relu", [linear(g, x, get(`${prefix}.0.weight`), get(`${prefix}.0.bias`), scope)], {}, scope);
