@@ -54,8 +54,9 @@ function selectTask(id) {
   }
   for (const spec of task.inputs ?? []) {
     const field = fieldBlock(spec.title);
-    const input = document.createElement("input");
-    input.type = "text";
+    const input = document.createElement(spec.multiline ? "textarea" : "input");
+    if (spec.multiline) input.rows = 6;
+    else input.type = "text";
     input.className = "text-input";
     input.value = spec.value;
     input.placeholder = spec.placeholder;
@@ -122,12 +123,12 @@ async function run() {
     clearResult();
     return setStatus(missing, "hint");
   }
-  const request = task.request(text, Number($("threshold").value), fields);
   const button = $("run");
   button.disabled = true;
   setStatus("Running…", "busy");
   const started = performance.now();
   try {
+    const request = task.request(text, Number($("threshold").value), fields);
     const response = await state.engines[state.engine].run(state.task, request);
     const ms = Math.round(performance.now() - started);
     state.last = { text, response, task: state.task };

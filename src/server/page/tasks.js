@@ -26,6 +26,65 @@ function scoredList(items) {
 
 const empty = (what) => el("p", "empty", `No ${what} above the threshold. Lower it and run again.`);
 
+const SCHEMA_EXAMPLE = {
+  entities: ["person", "company", "product", "location", "date"],
+  classifications: { topic: ["technology", "finance", "sports"] },
+  structures: { launch: ["product::str", "company::str", "date::str", "venue::str"] },
+  relations: ["ceo_of", "located_in"],
+};
+
+function parseSchema(source) {
+  try {
+    return JSON.parse(source);
+  } catch (error) {
+    throw new Error(`The schema is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const isSpan = (v) => v !== null && typeof v === "object" && Number.isInteger(v.start) && Number.isInteger(v.end);
+const asList = (v) => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const valueText = (v) => (typeof v === "string" ? v : v.text ?? v.label);
+
+/** GLiNER2 results (Python gliner2 shapes): every span highlighted, relations as arrows, the rest listed. */
+function schemaView(result) {
+  const spans = [];
+  const relations = [];
+  const rows = [];
+  const span = (v, label) => isSpan(v) && spans.push({ start: v.start, end: v.end, text: v.text, label, score: v.confidence ?? 1 });
+  for (const [key, value] of Object.entries(result)) {
+    if (key === "entities") {
+      for (const [label, found] of Object.entries(value)) for (const v of asList(found)) span(v, label);
+    } else if (key === "relation_extraction") {
+      for (const [name, instances] of Object.entries(value)) {
+        for (const x of instances) {
+          if (!isSpan(x.head) || !isSpan(x.tail)) continue;
+          span(x.head, name);
+          span(x.tail, name);
+          relations.push({ source: x.head, target: x.tail, relation: name });
+          rows.push({ main: `${x.head.text} → ${x.tail.text}`, aside: name, score: Math.min(x.head.confidence ?? 1, x.tail.confidence ?? 1) });
+        }
+      }
+    } else if (Array.isArray(value) && value.every((v) => v !== null && typeof v === "object" && !("label" in v))) {
+      value.forEach((instance, i) => {
+        const parts = [];
+        for (const [field, found] of Object.entries(instance)) {
+          for (const v of asList(found)) span(v, `${key}.${field}`);
+          parts.push(`${field}: ${asList(found).map(valueText).join(", ") || "—"}`);
+        }
+        rows.push({ main: parts.join(" · "), aside: `${key} #${i + 1}`, score: undefined });
+      });
+    } else {
+      for (const v of asList(value)) rows.push({ main: valueText(v), aside: key, score: typeof v === "object" ? v.confidence : undefined });
+    }
+  }
+  return {
+    spans,
+    relations,
+    count: `${spans.length} spans, ${rows.length} other results`,
+    details: rows.length === 0 ? null : scoredList(rows),
+  };
+}
+
 /** @type {Record<string, object>} keyed by the route name under /v1 */
 export const TASKS = {
   ner: {
@@ -110,6 +169,12 @@ export const TASKS = {
       count: `${r.spans.length} opinions`,
       details: r.spans.length === 0 ? empty("opinions") : null,
     }),
+  },
+  schema: {
+    title: "Schema (GLiNER2)",
+    inputs: [{ name: "schema", title: "Schema (JSON): entities, classifications, structures, relations", multiline: true, placeholder: '{"entities": ["person"]}', value: JSON.stringify(SCHEMA_EXAMPLE, null, 1) }],
+    request: (text, threshold, f) => ({ text, schema: parseSchema(f.schema), threshold, includeConfidence: true, includeSpans: true }),
+    view: (r) => schemaView(r.result),
   },
   keyphrases: {
     title: "Key phrases",
