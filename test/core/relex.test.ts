@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GLiNER, isGlinerError, type RelationPrediction } from "../../src/node.js";
+import { relationExtractorFor } from "../../src/eval/adapters.js";
+import { evaluateRelations } from "../../src/eval/relations.js";
 import { SPAN_MODEL } from "../helpers/fixtures.js";
 import { convertedRelex, readGolden, relexDir, type RelexGoldenFile } from "../helpers/relex.js";
 
@@ -170,5 +172,17 @@ describe("extractRelations on a relex model", () => {
     assert.deepEqual(filtered, all.filter((r) => r.source.label === pair.source.label && r.target.label === pair.target.label && gap(r) <= 10));
     assert.ok(filtered.length < all.length);
     await assert.rejects(model.extractRelations(TEXT, { ...base, relations: ["CEO of"], entities: [] }), (e: unknown) => isGlinerError(e) && /relex model/.test(e.message));
+  });
+
+  test("eval --task relations scores the relation head's triples", async () => {
+    const text = "Tim Cook is the CEO of Apple , which is based in Cupertino , California .";
+    const options = { relations: RELATIONS, entityLabels: LABELS, entityThreshold: 0.3, relationThreshold: 0.3 };
+    const found = await model.extractRelations(text, options);
+    assert.ok(found.length > 0);
+    const mention = (e: { start: number; end: number; label: string }) => ({ start: e.start, end: e.end, label: e.label });
+    const gold = found.slice(1).map((r) => ({ head: mention(r.source), relation: r.relation.toLowerCase(), tail: mention(r.target) }));
+    const dataset = { name: "own", entityLabels: LABELS, relationLabels: RELATIONS, sentences: [{ text, triples: gold }] };
+    const scores = await evaluateRelations(dataset, relationExtractorFor(model, { threshold: 0.3, entityThreshold: 0.3 }));
+    assert.deepEqual([scores.strict.predicted, scores.strict.gold, scores.strict.correct], [found.length, found.length - 1, found.length - 1]);
   });
 });

@@ -81,7 +81,7 @@ const withPrompt = (flags: TaskFlags) => (flags.prompt === undefined ? {} : { pr
 const TASKS: readonly TaskDefinition[] = [
   {
     name: "relations",
-    description: "relation triples (NER, then '<source> <> <relation>' labels on the prompted text)",
+    description: "relation triples (a relex model's own relation head; other models: NER, then '<source> <> <relation>' labels on the prompted text)",
     defaultThreshold: undefined,
     configure: (c) =>
       c
