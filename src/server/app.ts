@@ -9,12 +9,12 @@
 import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { GLiNERBase } from "../index.js";
 import { Batcher } from "./batcher.js";
 import { registerCompatRoute } from "./compat.js";
 import type { ServerContext } from "./context.js";
-import { HttpError, installErrorHandlers } from "./http-errors.js";
+import { answerClientError, errorBody, HttpError, installErrorHandlers, toHttpError } from "./http-errors.js";
 import { createMetrics } from "./metrics.js";
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from "./options.js";
 import { registerPage } from "./page.js";
@@ -44,6 +44,12 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     schemaErrorFormatter: formatValidationErrors,
     return503OnClosing: false, // answered by our onRequest hook, in our error shape
+    // Errors raised before routing also leave in the one error shape.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, _request, reply) => {
+      const http = toHttpError(error);
+      void (reply as FastifyReply).status(http.statusCode).send(errorBody(http));
+    },
   });
 
   // Only JSON bodies: a text/plain body would otherwise be parsed and fail validation with a confusing message.

@@ -10,8 +10,11 @@
 /** A group of items that may share one model call. Items with the same `key` are run by the first one's `run`. */
 export interface BatchGroup<I, O> {
   readonly key: string;
-  /** Runs a batch; returns one result per input, in order. An `Error` in place of a result fails only that item. */
-  run(inputs: readonly I[]): Promise<readonly (O | Error)[]>;
+  /**
+   * Runs a batch; returns one result per input, in order. An `Error` in place of a result fails only that item.
+   * `signal` aborts once every item of the batch has passed its deadline: the remaining model passes are skipped.
+   */
+  run(inputs: readonly I[], signal?: AbortSignal): Promise<readonly (O | Error)[]>;
 }
 
 export interface BatcherOptions {
@@ -66,6 +69,8 @@ interface Job {
   readonly enqueuedAt: number;
   settled: boolean;
   timer?: ReturnType<typeof setTimeout>;
+  /** Set while the job's batch runs: called when the job expires there. */
+  onExpiredWhileRunning?: () => void;
 }
 
 export class Batcher {
@@ -195,8 +200,17 @@ export class Batcher {
     this.observer.onQueueDepth?.(this.queue.length);
     this.running++;
     const started = performance.now();
+    const cancel = new AbortController();
+    for (const job of batch) {
+      job.onExpiredWhileRunning = () => {
+        if (batch.every((j) => j.settled)) cancel.abort(new DeadlineError(this.options.timeoutMs, this.retryAfterSeconds()));
+      };
+    }
     try {
-      const outputs = await head.group.run(batch.map((job) => job.input));
+      const outputs = await head.group.run(
+        batch.map((job) => job.input),
+        cancel.signal,
+      );
       if (outputs.length !== batch.length) throw new Error(`batch of ${batch.length} returned ${outputs.length} results`);
       batch.forEach((job, i) => {
         const output = outputs[i];
@@ -232,8 +246,10 @@ export class Batcher {
     if (job.settled) return;
     this.removeQueued(job);
     this.observer.onReject?.("timeout");
-    // A running job cannot be interrupted inside ONNX Runtime; its result is discarded when it arrives.
+    // A model call cannot be interrupted inside ONNX Runtime, but once no item of a running batch is waiting
+    // for it, the batch is aborted before its next pass.
     this.settle(job, () => job.reject(new DeadlineError(this.options.timeoutMs, this.retryAfterSeconds())));
+    job.onExpiredWhileRunning?.();
   }
 
   private drop(job: Job): void {

@@ -8,15 +8,18 @@ import type { TaskModel } from "../tasks/prompted.js";
 import type { BatchGroup } from "./batcher.js";
 
 /** A batch group running `runBatch`, with item-by-item retry after an input error. */
-export function batchGroup<I, O>(key: string, runBatch: (items: readonly I[]) => Promise<readonly O[]>): BatchGroup<I, O> {
+export function batchGroup<I, O>(
+  key: string,
+  runBatch: (items: readonly I[], signal?: AbortSignal) => Promise<readonly O[]>,
+): BatchGroup<I, O> {
   return {
     key,
-    async run(items) {
+    async run(items, signal) {
       try {
-        return await runBatch(items);
+        return await runBatch(items, signal);
       } catch (error) {
         if (items.length === 1 || !isInputError(error)) throw error;
-        return Promise.all(items.map((item) => runBatch([item]).then((r) => r[0] as O, (e: unknown) => asError(e))));
+        return Promise.all(items.map((item) => runBatch([item], signal).then((r) => r[0] as O, (e: unknown) => asError(e))));
       }
     },
   };
@@ -49,11 +52,11 @@ export interface NerSettings {
 /** NER items with equal settings coalesce; labels may differ per text (the library batches per-text label lists). */
 export function nerGroup(model: GLiNERBase, settings: NerSettings, batchSize: number): BatchGroup<NerItem, Entity[]> {
   const options = { ...settings, batchSize, truncation: "window" as const };
-  return batchGroup(keyOf("ner", settings), (items) =>
+  return batchGroup(keyOf("ner", settings), (items, signal) =>
     model.batchPredictEntities(
       items.map((item) => item.text),
       items.map((item) => item.labels),
-      options,
+      signal === undefined ? options : { ...options, signal },
     ),
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance } from "fastify";
 import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import { isGlinerError } from "../errors.js";
 import { ClosedError, DeadlineError, QueueFullError } from "./batcher.js";
 
@@ -44,11 +45,37 @@ export function toHttpError(error: unknown): HttpError {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new HttpError(400, "INVALID_INPUT", `The body is not valid JSON: ${fastifyError.message ?? ""}`);
   }
-  // fastify's own client errors (bad JSON and the like) carry a 4xx status and a safe message.
+  // fastify's and its plugins' own client errors carry a 4xx status and a safe message; the code follows the status.
   if (typeof fastifyError.statusCode === "number" && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return new HttpError(fastifyError.statusCode, "INVALID_INPUT", fastifyError.message ?? "Bad request.");
+    return new HttpError(fastifyError.statusCode, codeForStatus(fastifyError.statusCode), fastifyError.message ?? "Bad request.");
   }
   return new HttpError(500, "INTERNAL", "The server failed to handle this request; the details are in its log.");
+}
+
+/** INVALID_INPUT for 400, else the status's name: 403 FORBIDDEN, 405 METHOD_NOT_ALLOWED, 431 REQUEST_HEADER_FIELDS_TOO_LARGE. */
+function codeForStatus(status: number): string {
+  if (status === 400) return "INVALID_INPUT";
+  if (status === 413) return "BODY_TOO_LARGE";
+  return (STATUS_CODES[status] ?? "ERROR").toUpperCase().replace(/[^A-Z]+/g, "_");
+}
+
+/**
+ * Errors node's HTTP parser raises before fastify sees a request (garbage request line, headers too large):
+ * answered on the raw socket, in the same JSON shape.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+  const body = JSON.stringify(
+    errorBody(new HttpError(status, codeForStatus(status), status === 431 ? "The request headers are too large." : "The request could not be parsed as HTTP.")),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 export function errorBody(error: HttpError) {
@@ -70,6 +97,6 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply
       .status(404)
-      .send(errorBody(new HttpError(404, "NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}. See /openapi.json or /docs.`))),
+      .send(errorBody(new HttpError(404, "NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]?.slice(0, 200)}. See /openapi.json or /docs.`))),
   );
 }

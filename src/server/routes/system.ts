@@ -1,4 +1,5 @@
 /** Liveness, readiness, Prometheus metrics, and what model is being served. */
+import { basename, posix, win32 } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../context.js";
 import { errorBody, HttpError } from "../http-errors.js";
@@ -77,7 +78,12 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
       const model = ctx.model();
       const files = modelFolder(model) === undefined ? {} : { files: "./model/" };
       const labelCache = model.labelCache === undefined ? {} : { labelCache: model.labelCache };
-      return { source: model.source, onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...labelCache, ...files };
+      return { source: publicSource(model.source), onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...labelCache, ...files };
     },
   );
+}
+
+/** A local model folder is shown by its name only: absolute paths of the host never leave the server. */
+export function publicSource(source: string): string {
+  return posix.isAbsolute(source) || win32.isAbsolute(source) ? (basename(source.replace(/[\\/]+$/, "").replace(/\\/g, "/")) || "model") : source;
 }
