@@ -3,13 +3,12 @@
  * Memory stays flat in the corpus size (one chunk of texts at a time, plus the ids needed for exactly-once).
  * Killed at any point, the same command resumes where the files on disk say it stopped.
  */
-import type { GLiNER } from "../gliner.js";
 import { countInputLines, type DeadLetter, type Document } from "./documents.js";
 import { pendingWork, type ScanCounts } from "./input.js";
 import { type BatchOutputs, openOutputs } from "./outputs.js";
 import { processChunk } from "./process.js";
 import { batchProgress, type ProgressMode } from "./progress.js";
-import type { BatchSettings, BatchTask } from "./tasks.js";
+import type { BatchModel, BatchSettings, BatchTask } from "./tasks.js";
 
 /** What a batch run reads, writes and runs, in-process or through the queue. */
 export interface BatchRunOptions {
@@ -27,7 +26,7 @@ export interface BatchRunOptions {
 }
 
 export interface LocalBatchOptions extends BatchRunOptions {
-  readonly model: GLiNER;
+  readonly model: BatchModel;
 }
 
 export interface BatchSummary {

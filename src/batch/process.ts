@@ -4,10 +4,9 @@
  * letter; the others still get results. Anything else (the model or machine failing) is thrown, so the chunk is
  * retried as a whole rather than its documents being written off.
  */
-import type { GLiNER } from "../gliner.js";
 import { isGlinerError, TextTooLongError } from "../errors.js";
 import { type DeadLetter, deadLetter, type Document, RecordError } from "./documents.js";
-import type { BatchSettings, BatchTask } from "./tasks.js";
+import type { BatchModel, BatchSettings, BatchTask } from "./tasks.js";
 
 /** One output line: the document's id and the task's result under the task's field. */
 export type ResultLine = { id: string | number } & Record<string, unknown>;
@@ -18,7 +17,7 @@ export interface ChunkOutcome {
 }
 
 export async function processChunk(
-  model: GLiNER,
+  model: BatchModel,
   task: BatchTask,
   settings: BatchSettings,
   documents: readonly Document[],
@@ -49,7 +48,7 @@ const SKIPPED = Symbol("skipped");
  * ones are at fault. Batched and single calls give identical results, so the good documents lose nothing.
  */
 async function runIsolatingFaults(
-  model: GLiNER,
+  model: BatchModel,
   task: BatchTask,
   settings: BatchSettings,
   ready: readonly { doc: Document; request: unknown }[],

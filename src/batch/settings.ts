@@ -31,6 +31,11 @@ export interface BatchSettings {
   readonly classes?: readonly string[];
   readonly instruction?: string;
   readonly polarities?: readonly string[];
+  /** schema (GLiNER2): the schema for documents without their own "schema" (docs/gliner2.md). */
+  readonly schema?: JsonObject;
+  /** schema: results carry confidences / span offsets. */
+  readonly includeConfidence?: boolean;
+  readonly includeSpans?: boolean;
 }
 
 export const DEFAULT_SETTINGS: BatchSettings = { flatNer: true, multiLabel: false, batchSize: 8, truncation: "window" };
@@ -64,11 +69,24 @@ export function parseSettings(value: unknown): BatchSettings {
     ...optional("question", string),
     ...optional("instruction", string),
     ...optional("relations", relationList),
+    ...optional("schema", object),
+    ...optional("includeConfidence", boolean),
+    ...optional("includeSpans", boolean),
   };
 }
 
 function string(value: unknown, name: string): string {
   if (typeof value !== "string") throw new InvalidInputError(name, `${name} must be a string; got ${kindOf(value)}.`);
+  return value;
+}
+
+function object(value: unknown, name: string): JsonObject {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InvalidInputError(name, `${name} must be a JSON object; got ${kindOf(value)}.`);
+  return value as JsonObject;
+}
+
+function boolean(value: unknown, name: string): boolean {
+  if (typeof value !== "boolean") throw new InvalidInputError(name, `${name} must be true or false; got ${kindOf(value)}.`);
   return value;
 }
 

@@ -10,12 +10,13 @@ import { InvalidInputError } from "../errors.js";
 import type { BatchTask } from "./tasks/define.js";
 import { multitaskTasks } from "./tasks/multitask.js";
 import { nerTask } from "./tasks/ner.js";
+import { schemaTask } from "./tasks/schema.js";
 
 export { type BatchSettings, DEFAULT_SETTINGS, parseSettings } from "./settings.js";
-export type { BatchTask, ResultFields } from "./tasks/define.js";
+export type { BatchModel, BatchTask, ResultFields } from "./tasks/define.js";
 
 /** Every task `gliner-ts batch --task` knows, by name. */
-export const TASKS: Readonly<Record<string, BatchTask>> = Object.fromEntries([nerTask, ...multitaskTasks].map((t) => [t.name, t]));
+export const TASKS: Readonly<Record<string, BatchTask>> = Object.fromEntries([nerTask, ...multitaskTasks, schemaTask].map((t) => [t.name, t]));
 
 export function getTask(name: string): BatchTask {
   const task = TASKS[name];

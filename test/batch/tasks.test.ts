@@ -42,8 +42,8 @@ async function batch(task: string, records: object[], settings: Partial<BatchSet
 }
 
 describe("batch tasks equal the GLiNER methods", () => {
-  test("the registry lists ner and the seven multitask tasks", () => {
-    assert.deepEqual(Object.keys(TASKS).sort(), ["classify", "extract", "keyphrases", "ner", "qa", "relations", "sentiment", "summarize"]);
+  test("the registry lists ner, the seven multitask tasks and the GLiNER2 schema task", () => {
+    assert.deepEqual(Object.keys(TASKS).sort(), ["classify", "extract", "keyphrases", "ner", "qa", "relations", "schema", "sentiment", "summarize"]);
   });
 
   test("relations, with a record bringing its own relations (a second group)", async () => {

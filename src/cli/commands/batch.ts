@@ -3,6 +3,7 @@
  * with `--queue redis://…` the documents go to BullMQ and `gliner-ts worker` processes (any number, any machine)
  * run them while this process collects the results. `gliner-ts batch status` shows a queue's runs and workers.
  */
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { runLocalBatch, type BatchSummary } from "../../batch/local.js";
 import { formatSeconds, type ProgressMode } from "../../batch/progress.js";
@@ -13,7 +14,7 @@ import { runDistributedBatch } from "../../queue/producer.js";
 import { printQueueStatus } from "../../queue/status.js";
 import { DEFAULT_QUEUE_NAME } from "../../queue/names.js";
 import { EXIT } from "../exit.js";
-import { loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, withModelFlags } from "../io.js";
+import { DEFAULT_GLINER2_MODEL, DEFAULT_MODEL, loadGliner2FromFlags, loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, withModelFlags } from "../io.js";
 
 interface BatchFlags extends ModelFlags {
   task: string;
@@ -46,6 +47,9 @@ interface BatchFlags extends ModelFlags {
   classes?: string[];
   instruction?: string;
   polarities?: string[];
+  schema?: string;
+  includeConfidence?: boolean;
+  includeSpans?: boolean;
 }
 
 interface StatusFlags {
@@ -76,6 +80,9 @@ export function registerBatchCommand(program: Command): void {
     .option("-c, --classes <list>", "classify: classes for documents without \"classes\"", parseList)
     .option("--instruction <text>", "extract: the instruction for documents without one")
     .option("--polarities <list>", "sentiment: polarities to look for", parseList)
+    .option("--schema <file.json>", "schema (GLiNER2): the schema for documents without \"schema\" (docs/gliner2.md)")
+    .option("--include-confidence", "schema: results carry confidences")
+    .option("--include-spans", "schema: span results carry start/end offsets")
     .option("-b, --batch-size <n>", "texts per model call", parseInteger, 8)
     .option("--truncation <mode>", "long texts: window, truncate or error", "window")
     .option("--chunk-size <n>", "documents per durable write (and per queue job)", parseInteger, 64)
@@ -130,6 +137,9 @@ async function runBatch(flags: BatchFlags): Promise<void> {
   if (flags.output === undefined) throw new InvalidInputError("output", "batch needs --output <results.jsonl>.");
   if (flags.chunkSize < 1) throw new InvalidInputError("chunkSize", `--chunk-size must be at least 1; got ${flags.chunkSize}.`);
   const task = getTask(flags.task);
+  if (task.modelClass === "GLiNER2" && flags.queue !== undefined) {
+    throw new InvalidInputError("queue", `--task ${task.name} runs locally only (queue workers load GLiNER models); drop --queue.`);
+  }
   const settings: BatchSettings = parseSettings(
     definedOnly({
       flatNer: flags.nested !== true,
@@ -148,6 +158,9 @@ async function runBatch(flags: BatchFlags): Promise<void> {
       classes: flags.classes,
       instruction: flags.instruction,
       polarities: flags.polarities,
+      schema: flags.schema === undefined ? undefined : await readJsonFile(flags.schema, "--schema"),
+      includeConfidence: flags.includeConfidence,
+      includeSpans: flags.includeSpans,
     }),
   );
   const progress: ProgressMode = flags.progress === false ? "off" : process.stderr.isTTY === true ? "bar" : "log";
@@ -155,7 +168,7 @@ async function runBatch(flags: BatchFlags): Promise<void> {
   const paths = flags.deadLetters === undefined ? {} : { deadLetters: flags.deadLetters };
   let summary: BatchSummary;
   if (flags.queue === undefined) {
-    const model = await loadModelFromFlags(flags);
+    const model = task.modelClass === "GLiNER2" ? await loadGliner2FromFlags(gliner2Flags(flags)) : await loadModelFromFlags(flags);
     try {
       summary = await runLocalBatch({ ...common, ...paths, model });
     } finally {
@@ -178,6 +191,22 @@ async function runBatch(flags: BatchFlags): Promise<void> {
     });
   }
   process.stderr.write(`${describeSummary(summary)}\n`);
+}
+
+/** `--task schema` runs a GLiNER2 model: the GLiNER default model becomes the GLiNER2 one. */
+function gliner2Flags(flags: BatchFlags): BatchFlags {
+  return flags.model === DEFAULT_MODEL ? { ...flags, model: DEFAULT_GLINER2_MODEL } : flags;
+}
+
+async function readJsonFile(path: string, flag: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch((cause: unknown) => {
+    throw new InvalidInputError(flag, `cannot read ${flag} ${path}: ${String(cause)}`, { cause });
+  });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new InvalidInputError(flag, `${flag} ${path} is not valid JSON: ${String(cause)}`, { cause });
+  }
 }
 
 function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
