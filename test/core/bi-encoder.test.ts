@@ -1,5 +1,7 @@
 /** Bi-encoder runtime behaviour beyond the goldens: the label-embedding cache, many labels, long texts, errors. */
 import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GLiNER, isGlinerError } from "../../src/node.js";
@@ -10,6 +12,7 @@ import type { FloatTensor } from "../../src/runtime/runtime.js";
 import { buildFeeds } from "../../src/tensors/batch.js";
 import { splitWords } from "../../src/text/words.js";
 import { FIXTURES, SPAN_MODEL } from "../helpers/fixtures.js";
+import { type HubServer, startHubServer } from "../helpers/hub-server.js";
 import { modelInternals } from "../helpers/internals.js";
 
 const BI_SPAN = join(FIXTURES, "models", "bi-span");
@@ -138,3 +141,34 @@ async function spanLogits(model: GLiNER, labels: readonly string[]): Promise<Flo
   assert.ok(logits);
   return logits;
 }
+
+describe("bi-encoder from the hub, labels tokenizer from the labels_encoder repo", () => {
+  let hub: HubServer;
+  let work: string;
+  before(async () => {
+    // The layout of a real bi-encoder repo: no labels_encoder/ folder; gliner_config.json names the labels
+    // encoder's hub repo, whose tokenizer.json the loader must fetch (GLiNER never saves it).
+    work = await mkdtemp(join(tmpdir(), "gliner-bi-hub-"));
+    const model = join(work, "model");
+    await cp(BI_SPAN, model, { recursive: true });
+    await rm(join(model, "labels_encoder"), { recursive: true });
+    const config = JSON.parse(await readFile(join(model, "gliner_config.json"), "utf8")) as Record<string, unknown>;
+    await writeFile(join(model, "gliner_config.json"), JSON.stringify({ ...config, labels_encoder: "test-org/labels-encoder" }));
+    hub = await startHubServer({ repos: { "test-org/bi-span": model, "test-org/labels-encoder": join(BI_SPAN, "labels_encoder") } });
+  });
+  after(async () => {
+    await hub.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  test("predicts like the local folder", async () => {
+    const remote = await GLiNER.fromPretrained("test-org/bi-span", { endpoint: hub.url, cacheDir: join(work, "cache") });
+    const local = await GLiNER.fromPretrained(BI_SPAN);
+    try {
+      assert.ok(hub.requests.some((r) => r.path.includes("/test-org/labels-encoder/resolve/main/tokenizer.json")));
+      assert.deepEqual(await remote.predictEntities(TEXT, LABELS, { threshold: 0.3 }), await local.predictEntities(TEXT, LABELS, { threshold: 0.3 }));
+    } finally {
+      await Promise.all([remote.dispose(), local.dispose()]);
+    }
+  });
+});
