@@ -9,7 +9,7 @@ import { toEntities } from "./decode/entities.js";
 import { spanCandidates } from "./decode/span-logits.js";
 import { tokenCandidates } from "./decode/token-logits.js";
 import { runModel } from "./inference/run.js";
-import { sameLabelBatches } from "./labels/batches.js";
+import { biLabelChunks, sameLabelBatches } from "./labels/batches.js";
 import type { LabelEmbeddings } from "./labels/encoder.js";
 import { type BatchSize, planBatches } from "./long/batches.js";
 import { planLabelGroups, tokenBudgets } from "./long/labels.js";
@@ -140,9 +140,15 @@ function planText(model: LoadedModel, request: TextRequest, index: number, optio
   if (words.length === 0) return { words, groups: [], ranges: [], firstPass };
   const { tokenizer, config } = model;
   const budgets = tokenBudgets(tokenizer.maxTokens ?? Infinity, options.maxPromptTokens);
-  // Bi-encoders: labels never enter the text's sequence, so they need no groups and cost no text tokens.
+  // Bi-encoders: labels never enter the text's sequence and cost no text tokens; they are split only to bound
+  // the logits of a pass (scores unchanged, see labels/batches.ts).
   const { groups, promptTokens } =
-    model.labels === undefined ? labelPrompt(model, request, budgets.prompt) : { groups: [request.labels.map((_, i) => i)], promptTokens: 0 };
+    model.labels === undefined
+      ? labelPrompt(model, request, budgets.prompt)
+      : {
+          groups: biLabelChunks(request.labels.length, Math.min(words.length, options.window ?? config.maxLen), config.mode === "span" ? config.maxWidth : 3),
+          promptTokens: 0,
+        };
   const finite = Number.isFinite(budgets.sequence);
   const ranges = planPasses(words.length, {
     truncation: options.truncation,

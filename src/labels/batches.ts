@@ -20,3 +20,19 @@ export function sameLabelBatches(passLabels: readonly (readonly string[])[], len
     planBatches(members.map((i) => lengths[i] as number), batchSize).map((batch) => batch.map((j) => members[j] as number)),
   );
 }
+
+/** Logit values one bi-encoder pass may produce before its labels are split (64 MB of float32). */
+export const BI_LOGITS_PER_PASS = 16_000_000;
+
+/**
+ * Label chunks for a bi-encoder pass, in order: all labels in one chunk unless `words × perWord × labels` logits
+ * would exceed `budget` (10,000 labels over 512 words of a span model: 61M). Unlike a uni-encoder's label groups this
+ * changes no score: a label's logits do not depend on the other labels, so the chunks' candidates pooled across
+ * groups give what one pass would.
+ */
+export function biLabelChunks(numLabels: number, words: number, perWord: number, budget = BI_LOGITS_PER_PASS): number[][] {
+  const size = Math.max(1, Math.floor(budget / Math.max(1, words * perWord)));
+  const chunks: number[][] = [];
+  for (let from = 0; from < numLabels; from += size) chunks.push(Array.from({ length: Math.min(size, numLabels - from) }, (_, i) => from + i));
+  return chunks;
+}

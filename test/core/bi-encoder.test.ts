@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GLiNER, isGlinerError } from "../../src/node.js";
+import { biLabelChunks } from "../../src/labels/batches.js";
 import { LruCache } from "../../src/labels/cache.js";
 import { predictOnWords } from "../../src/eval/words-input.js";
 import { encodePrompt } from "../../src/prompt/encode.js";
@@ -19,6 +20,14 @@ const BI_SPAN = join(FIXTURES, "models", "bi-span");
 const BI_TOKEN = join(FIXTURES, "models", "bi-token");
 const TEXT = "Tim Cook is the CEO of Apple, which is based in Cupertino, California.";
 const LABELS = ["person", "organization", "location"];
+
+test("bi-encoder label chunks only bound the logits of a pass", () => {
+  assert.deepEqual(biLabelChunks(5, 40, 12), [[0, 1, 2, 3, 4]]);
+  assert.deepEqual(biLabelChunks(5, 10, 3, 60), [[0, 1], [2, 3], [4]]);
+  assert.deepEqual(biLabelChunks(3, 100, 12, 10), [[0], [1], [2]], "at least one label per chunk");
+  assert.equal(biLabelChunks(10_000, 512, 12).length, 4); // 61M logits → 4 passes of ≤ 16M
+  assert.equal(biLabelChunks(1_000, 512, 12).length, 1);
+});
 
 test("LruCache evicts the least recently used entry and counts hits and misses", () => {
   const cache = new LruCache<string, number>(2);
@@ -73,6 +82,12 @@ describe("bi-encoder runtime", () => {
     const labels = [...many.slice(0, 1000), ...LABELS, ...many.slice(1000)];
     const [result] = await span.inference([TEXT], labels, { threshold: 0.3 });
     assert.equal(result?.passes, 1);
+    // A text long enough that 2,003 labels exceed one pass's logits budget: two label chunks, same scores.
+    const long = Array.from({ length: 60 }, () => TEXT).join(" ");
+    const [chunked] = await span.inference([long], [...labels, ...many.map((l) => `${l} x`)], { threshold: 0.99, window: 512 });
+    const [windowsOnly] = await span.inference([long], LABELS, { threshold: 0.99, window: 512 });
+    assert.ok((windowsOnly?.passes ?? 0) > 1);
+    assert.equal(chunked?.passes, 2 * (windowsOnly?.passes ?? 0), "every window × 2 label chunks");
     // Scores are per label: the logits of LABELS among 2,003 labels equal those of LABELS alone.
     const few = await spanLogits(span, LABELS);
     const fromMany = await spanLogits(span, labels);
