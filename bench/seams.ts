@@ -1,6 +1,7 @@
 /**
  * Seam losses on long documents: `npx tsx bench/seams.ts [--models span-markerv0,token-level] [--threshold 0.5]
- * [--length 3] [--out bench/results/seams.json]`.
+ * [--length 3] [--shared <dir>] [--out bench/results/seams.json]`. Models: the test fixtures in the clone; data:
+ * the NER test sets of the shared folder (bench/setup.ts); the report is written only with `--out`.
  *
  * For each NER set in ../shared/data/ner, its test sentences are concatenated into one document `--length` times
  * the model's max_len words long, with the set's labels. The document goes through gliner-ts (windows with
@@ -14,18 +15,16 @@
  *   concatenated): how many of our entities cross one of its chunk edges (it can never produce them), and how
  *   many of its own entities touch an inner chunk edge (possibly cut there).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { planWindows, windowSizes, type WordRange } from "../src/long/plan.js";
 import { GLiNER } from "../src/node.js";
 import { splitWords } from "../src/text/words.js";
 import type { Entity } from "../src/types.js";
 import { coreOf, mergeByRule, perWindowEntities } from "../test/long/window-oracle.js";
+import { announce, BenchSetupError, nerSentences, requireShared, ROOT } from "./setup.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const DATA = join(ROOT, "..", "shared", "data", "ner");
 
 const { values } = parseArgs({
   options: {
@@ -34,10 +33,19 @@ const { values } = parseArgs({
     length: { type: "string", default: "3" },
     window: { type: "string" },
     overlap: { type: "string" },
-    out: { type: "string", default: join(ROOT, "bench", "results", "seams.json") },
+    shared: { type: "string" },
+    out: { type: "string" },
   },
 });
-if (!existsSync(DATA)) throw new Error(`${DATA} is missing: the seam measurement needs the NER test sets.`);
+let DATA = "";
+try {
+  DATA = join(requireShared(values.shared, "the NER test sets"), "data", "ner");
+  nerSentences(dirname(dirname(DATA)));
+} catch (error) {
+  if (!(error instanceof BenchSetupError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exit(2);
+}
 const threshold = Number(values.threshold);
 const key = (e: Entity) => `${e.start}:${e.end}:${e.label}`;
 const overlaps = (a: Entity, b: Entity) => a.start < b.end && b.start < a.end;
@@ -123,7 +131,9 @@ function optionalNumber(value: string | undefined): number | undefined {
 
 const report: Record<string, DocumentReport[]> = {};
 for (const name of values.models.split(",")) {
-  const model = await GLiNER.fromPretrained(join(ROOT, "test", "fixtures", "models", name));
+  const dir = join(ROOT, "test", "fixtures", "models", name);
+  announce("model", `${dir} (test fixture)`);
+  const model = await GLiNER.fromPretrained(dir);
   report[name] = [];
   for (const dataset of readdirSync(DATA).sort()) {
     const row = await measure(model, dataset, Number(values.length));
@@ -140,5 +150,8 @@ for (const [name, rows] of Object.entries(report)) {
     console.log(`| ${name} | ${r.dataset} | ${r.words} | ${r.windows} | ${r.entities} | ${r.equal ? "yes" : `no (${r.mismatches})`} | ${r.core.kept} / ${r.core.beaten} / ${r.core.lost} | ${r.acrossEdges} | ${r.noOverlapBaseline.oursAcrossChunkEdges} / ${r.noOverlapBaseline.touchingChunkEdges} |`);
   }
 }
-mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, `${JSON.stringify({ command: `npx tsx bench/seams.ts ${process.argv.slice(2).join(" ")}`.trim(), date: new Date().toISOString(), threshold, length: Number(values.length), window: values.window ?? "max_len", overlap: values.overlap ?? "window/4", report }, null, 2)}\n`);
+if (values.out !== undefined) {
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, `${JSON.stringify({ command: `npx tsx bench/seams.ts ${process.argv.slice(2).join(" ")}`.trim(), date: new Date().toISOString(), threshold, length: Number(values.length), window: values.window ?? "max_len", overlap: values.overlap ?? "window/4", report }, null, 2)}\n`);
+  console.error(`written: ${values.out}`);
+}

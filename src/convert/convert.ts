@@ -49,6 +49,8 @@ export const ONNX_FILE: Record<ConvertDType, string> = {
   fp32: "model.onnx",
   fp16: "model_fp16.onnx",
   q8: "model_quantized.onnx",
+  int8: "model_int8.onnx",
+  uint8: "model_uint8.onnx",
 };
 
 const COPIED_FILES = ["gliner_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
@@ -87,7 +89,7 @@ export async function convertCheckpoint(sourceFolder: string, outFolder: string,
 /** Validates dtype / weights and returns the dtype. */
 export function checkOptions(options: ConvertOptions): ConvertDType {
   const dtype = options.dtype ?? "fp32";
-  if (!(dtype in ONNX_FILE)) throw new InvalidInputError("dtype", `dtype must be "fp32", "fp16" or "q8", got ${JSON.stringify(dtype)}.`);
+  if (!(dtype in ONNX_FILE)) throw new InvalidInputError("dtype", `dtype must be one of ${Object.keys(ONNX_FILE).join(", ")}; got ${JSON.stringify(dtype)}.`);
   if (options.weights !== undefined && options.weights !== "safetensors" && options.weights !== "pytorch") {
     throw new InvalidInputError("weights", `weights must be "safetensors" or "pytorch", got ${JSON.stringify(options.weights)}.`);
   }

@@ -9,7 +9,7 @@ import type { DebertaSettings } from "./config.js";
 import type { GraphBuilder } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { attentionOutputAndFeedForward, layerNorm, linear, param } from "./layers.js";
-import { halfGather } from "./quantize.js";
+import { halfGather, int8Scheme } from "./quantize.js";
 import type { TensorEntry } from "./weights.js";
 
 export interface Weights {
@@ -25,7 +25,7 @@ export function buildDeberta(g: GraphBuilder, s: DebertaSettings, w: Weights, in
   const ids = inputIds;
   // ---- embeddings
   const table = w.get("embeddings.word_embeddings.weight");
-  let emb = g.dtype === "q8" ? halfGather(g, table, ids, "embeddings") : g.op1("Gather", [param(g, table), ids], {}, "embeddings");
+  let emb = int8Scheme(g.dtype) !== undefined ? halfGather(g, table, ids, "embeddings") : g.op1("Gather", [param(g, table), ids], {}, "embeddings");
   const shape = g.op1("Shape", [ids], {}, sc);
   const seqLen = g.op1("Gather", [shape, g.i64(1)], { axis: { i: 0 } }, sc); // scalar S
   const positions = g.op1("Range", [g.i64(0), seqLen, g.i64(1)], {}, sc);

@@ -4,7 +4,7 @@
  */
 import type { GraphBuilder } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
-import { q8MatMul } from "./quantize.js";
+import { int8MatMul, int8Scheme } from "./quantize.js";
 import { halfBytes, type TensorEntry } from "./weights.js";
 
 function f32Bytes(values: Float32Array): Uint8Array {
@@ -49,14 +49,14 @@ export function transpose2d(values: Float32Array, rows: number, cols: number): F
 
 /**
  * torch Linear: y = x Wᵀ + b, with W [out, in] stored transposed as the MatMul's [in, out] operand.
- * `quantizable` marks the layers that dtype "q8" quantises (the encoder's; see quantize.ts).
+ * `quantizable` marks the layers that the int8 dtypes quantise (the encoder's; see quantize.ts).
  */
 export function linear(g: GraphBuilder, x: string, weight: TensorEntry, bias: TensorEntry | undefined, scope: string, quantizable = false): string {
   if (weight.shape.length !== 2) throw new Error(`${weight.name} is not a matrix`);
   const [out, inp] = weight.shape as [number, number];
   let y: string;
-  if (g.dtype === "q8" && quantizable) {
-    y = q8MatMul(g, x, weight, scope);
+  if (quantizable && int8Scheme(g.dtype) !== undefined) {
+    y = int8MatMul(g, x, weight, scope);
   } else {
     const wt = floatWeight(g, `${weight.name}.T`, [inp, out], async () => transpose2d(await weight.read(), out, inp));
     y = g.op1("MatMul", [x, wt], {}, scope);

@@ -28,8 +28,11 @@ export interface ValueInfo {
   type: { tensorType: { elemType: number; shape: { dim: ({ dimValue: number } | { dimParam: string })[] } } };
 }
 
-/** How float weights are stored: fp32, fp16 (+Cast), or q8 (uint8 + scales, see quantize.ts). */
-export type WeightDType = "fp32" | "fp16" | "q8";
+/**
+ * How float weights are stored: fp32, fp16 (+Cast), or one of the int8 dtypes (8-bit MatMul weights + scales,
+ * dynamically quantised activations; see quantize.ts).
+ */
+export type WeightDType = "fp32" | "fp16" | "q8" | "int8" | "uint8";
 
 export interface NodeObj {
   input: string[];

@@ -1,21 +1,43 @@
 /**
- * q8: dynamic int8 quantisation of the Linear layers (and the word-embedding table), in standard ONNX ops
- * that onnxruntime's CPU provider runs and fuses:
+ * The int8 dtypes: dynamic quantisation of the encoder's Linear layers in standard ONNX ops that ONNX
+ * Runtime's CPU provider fuses into its DynamicQuantizeMatMul kernel:
  *
- *   x ─DynamicQuantizeLinear→ (x_u8, x_scale, x_zp)
- *   MatMulInteger(x_u8, W_u8, x_zp, W_zp[N]) → int32 → Cast float → Mul(x_scale · W_scale[N])
+ *   x ─DynamicQuantizeLinear→ (x_u8, x_scale, x_zp)          per tensor, computed at run time
+ *   MatMulInteger(x_u8, W_q, x_zp, W_zp[N]) → int32 → Cast float → Mul(x_scale · W_scale[N]) (→ Add bias)
  *
- * onnxruntime rewrites this chain into its fused DynamicQuantizeMatMul kernel. Weights are **uint8,
- * asymmetric, per output column** (scale and zero point per column): uint8×uint8 avoids the int16
- * saturation of the u8×s8 AVX2 path that makes some QInt8 exports of GLiNER collapse (urchade/GLiNER
- * #218, #270), and per-column ranges keep the error far below per-tensor ones.
- * Only the encoder's Linear layers are quantised (≈ 70% of a DeBERTa-v3 GLiNER's weights); the word
- * embedding table is stored as float16 (halfGather) and the small GLiNER heads, LayerNorms, biases,
- * relative-position embeddings and the LSTM stay float32.
+ * Weights are quantised per output column (a scale, and for uint8 a zero point, per column). The dtypes differ
+ * in the weight type, which picks ONNX Runtime's kernel (docs/convert.md has the measurements):
+ * - `q8` and `int8`: **u8 activations × s8 weights, symmetric** — the operand pair the VNNI (vpdpbusd) and
+ *   ARM dot-product kernels are built for, and the fastest on x86 AVX2 too. `q8` keeps 7 bits of weight
+ *   (−64…63), so that AVX2 CPUs without VNNI, whose vpmaddubsw adds two u8×s8 products into a saturating
+ *   int16, can never overflow (255·64·2 < 32768): the saturation that makes some int8 GLiNER exports lose
+ *   their entities (urchade/GLiNER #218, #270). `int8` uses all 8 bits (−127…127): more precise, exact on
+ *   VNNI/ARM, may saturate on AVX2-only CPUs.
+ * - `uint8`: u8 × u8 weights, asymmetric (zero point per column): no saturation anywhere, slower kernels.
+ * Kept in float: the word-embedding table (float16, widened after the Gather: halfGather), LayerNorms, biases,
+ * the relative-position embeddings, the attention score MatMuls (both operands are activations), and the
+ * GLiNER heads (projection, LSTM, scorer / span MLPs: a few % of the time, the logits' last steps).
  */
-import type { GraphBuilder } from "./onnx-builder.js";
+import type { GraphBuilder, WeightDType } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { halfBytes, type TensorEntry } from "./weights.js";
+
+/** How an int8 dtype stores a weight. */
+export interface Int8Scheme {
+  readonly signed: boolean;
+  /** Largest |q| of a symmetric (signed) weight. */
+  readonly limit: number;
+}
+
+export const INT8_SCHEMES: Readonly<Record<string, Int8Scheme>> = {
+  q8: { signed: true, limit: 63 },
+  int8: { signed: true, limit: 127 },
+  uint8: { signed: false, limit: 255 },
+};
+
+export function int8Scheme(dtype: WeightDType): Int8Scheme | undefined {
+  return INT8_SCHEMES[dtype];
+}
 
 interface Quantized {
   q: Uint8Array;
@@ -25,9 +47,17 @@ interface Quantized {
 
 /**
  * Quantises `groups` groups of `size` values each; value j of group i sits at `index(i, j)` of the source and
- * at `outIndex(i, j)` of the output.
+ * at `outIndex(i, j)` of the output. Signed: symmetric, q = round(v / s) in [−limit, limit], zero point 0,
+ * bytes are two's complement. Unsigned: asymmetric over [min(0, lo), max(0, hi)], so 0 is exact.
  */
-function quantizeGroups(src: Float32Array, groups: number, size: number, index: (i: number, j: number) => number, outIndex: (i: number, j: number) => number): Quantized {
+export function quantizeGroups(
+  src: Float32Array,
+  groups: number,
+  size: number,
+  scheme: Int8Scheme,
+  index: (i: number, j: number) => number,
+  outIndex: (i: number, j: number) => number,
+): Quantized {
   const q = new Uint8Array(groups * size);
   const scale = new Float32Array(groups);
   const zeroPoint = new Uint8Array(groups);
@@ -39,59 +69,74 @@ function quantizeGroups(src: Float32Array, groups: number, size: number, index: 
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    const s = hi > lo ? (hi - lo) / 255 : 1;
-    const zp = Math.min(255, Math.max(0, Math.round(-lo / s)));
-    scale[i] = s;
-    zeroPoint[i] = zp;
-    for (let j = 0; j < size; j++) {
-      const v = Math.round(src[index(i, j)]! / s) + zp;
-      q[outIndex(i, j)] = v < 0 ? 0 : v > 255 ? 255 : v;
+    if (scheme.signed) {
+      const absMax = Math.max(-lo, hi);
+      const s = absMax > 0 ? absMax / scheme.limit : 1;
+      scale[i] = s;
+      for (let j = 0; j < size; j++) {
+        const v = Math.round(src[index(i, j)]! / s);
+        q[outIndex(i, j)] = (v < -scheme.limit ? -scheme.limit : v > scheme.limit ? scheme.limit : v) & 0xff;
+      }
+    } else {
+      const s = hi > lo ? (hi - lo) / 255 : 1;
+      const zp = Math.min(255, Math.max(0, Math.round(-lo / s)));
+      scale[i] = s;
+      zeroPoint[i] = zp;
+      for (let j = 0; j < size; j++) {
+        const v = Math.round(src[index(i, j)]! / s) + zp;
+        q[outIndex(i, j)] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
     }
   }
   return { q, scale, zeroPoint };
 }
 
-/** Adds the three initializers of a quantised tensor; the source is read and quantised once. */
-function addQuantized(g: GraphBuilder, key: string, qDims: readonly number[], groups: number, compute: () => Promise<Quantized>): { q: string; scale: string; zp: string } {
+/** Adds the initializers of a quantised weight (zero points only when unsigned); read and quantised once. */
+function addQuantized(g: GraphBuilder, key: string, qDims: readonly number[], groups: number, scheme: Int8Scheme, compute: () => Promise<Quantized>): string[] {
+  const parts: (keyof Quantized)[] = scheme.signed ? ["q", "scale"] : ["q", "scale", "zeroPoint"];
   let pending: Promise<Quantized> | undefined;
   let consumers = 0;
-  const get = async <K extends keyof Quantized>(part: K): Promise<Uint8Array> => {
+  const get = async (part: keyof Quantized): Promise<Uint8Array> => {
     pending ??= compute();
     const value = (await pending)[part];
-    if (++consumers === 3) pending = undefined; // release once all three parts are written
+    if (++consumers === parts.length) pending = undefined; // release once all parts are written
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   };
-  const q = g.addInitializer({ name: g.uniqueName(`${key}.q8`), dataType: DataType.UINT8, dims: qDims, bytes: () => get("q") });
+  const intType = scheme.signed ? DataType.INT8 : DataType.UINT8;
+  const q = g.addInitializer({ name: g.uniqueName(`${key}.${scheme.signed ? "s8" : "u8"}`), dataType: intType, dims: qDims, bytes: () => get("q") });
   const scale = g.addInitializer({ name: g.uniqueName(`${key}.scale`), dataType: DataType.FLOAT, dims: [groups], bytes: () => get("scale") });
-  const zp = g.addInitializer({ name: g.uniqueName(`${key}.zero_point`), dataType: DataType.UINT8, dims: [groups], bytes: () => get("zeroPoint") });
-  return { q, scale, zp };
+  if (!scheme.signed) {
+    const zp = g.addInitializer({ name: g.uniqueName(`${key}.zero_point`), dataType: DataType.UINT8, dims: [groups], bytes: () => get("zeroPoint") });
+    return [q, scale, zp];
+  }
+  return [q, scale];
 }
 
-/** x · Wᵀ for a torch Linear weight W [out, in], quantised per output column. */
-export function q8MatMul(g: GraphBuilder, x: string, weight: TensorEntry, scope: string): string {
+/** x · Wᵀ for a torch Linear weight W [out, in], quantised per output column by the graph's int8 dtype. */
+export function int8MatMul(g: GraphBuilder, x: string, weight: TensorEntry, scope: string): string {
+  const scheme = int8Scheme(g.dtype);
+  if (scheme === undefined) throw new Error(`dtype ${g.dtype} is not an int8 dtype`);
   const [out, inp] = weight.shape as [number, number];
   const key = `${weight.name}.T`;
   let w = g.weightCache.get(key);
   if (w === undefined) {
-    const t = addQuantized(g, key, [inp, out], out, async () => {
-      const values = await weight.read();
-      // group = output column n (= row n of W); stored transposed: q[k, n]
-      return quantizeGroups(values, out, inp, (n, k) => n * inp + k, (n, k) => k * out + n);
-    });
-    w = `${t.q}|${t.scale}|${t.zp}`;
+    // group = output column n (= row n of W); stored transposed: q[k, n]
+    w = addQuantized(g, key, [inp, out], out, scheme, async () =>
+      quantizeGroups(await weight.read(), out, inp, scheme, (n, k) => n * inp + k, (n, k) => k * out + n),
+    ).join("|");
     g.weightCache.set(key, w);
   }
-  const [wq, wScale, wZp] = w.split("|") as [string, string, string];
+  const [wq, wScale, wZp] = w.split("|") as [string, string, string | undefined];
   const [xq, xScale, xZp] = g.op("DynamicQuantizeLinear", [x], {}, { outputs: 3, scope });
-  const acc = g.op1("MatMulInteger", [xq!, wq, xZp!, wZp], {}, scope);
+  const acc = g.op1("MatMulInteger", wZp === undefined ? [xq!, wq, xZp!] : [xq!, wq, xZp!, wZp], {}, scope);
   const accF = g.op1("Cast", [acc], { to: { i: DataType.FLOAT } }, scope);
   return g.op1("Mul", [accF, g.op1("Mul", [xScale!, wScale], {}, scope)], {}, scope);
 }
 
 /**
  * Embedding lookup from a float16 table, widened to float32 after the Gather (only the looked-up rows).
- * q8 keeps the word embeddings in fp16: per-row 8-bit tables cost 10x more accuracy than all the quantised
- * MatMuls together on the fixtures, while fp16 halves the largest tensor of a DeBERTa-v3 model at no cost.
+ * The int8 dtypes keep the word embeddings in fp16: per-row 8-bit tables cost 10x more accuracy than all the
+ * quantised MatMuls together on the fixtures, while fp16 halves the largest tensor of a DeBERTa-v3 model at no cost.
  */
 export function halfGather(g: GraphBuilder, table: TensorEntry, ids: string, scope: string): string {
   let name = g.weightCache.get(`${table.name}.fp16`);

@@ -61,5 +61,20 @@ test("the CLI converts a folder from pytorch_model.bin and reports what it wrote
 test("the CLI refuses a bad dtype with exit code 2", async () => {
   const result = await runCli(["convert", TOKEN_MODEL, "--out", join(dir, "x"), "--dtype", "int4"]);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /--dtype must be fp32, fp16 or q8/);
+  assert.match(result.stderr, /--dtype must be one of fp32, fp16, q8, int8, uint8/);
+});
+
+test("the CLI's q8 conversion reports its quality against an fp32 conversion of the same checkpoint", async () => {
+  const out = join(dir, "cli-q8");
+  const result = await runCli(["convert", TOKEN_MODEL, "--out", out, "--dtype", "q8"]);
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as { dtype: string; files: string[]; quality: { texts: number; maxAbsLogitDiff: number; agreement: number } };
+  assert.equal(report.dtype, "q8");
+  assert.deepEqual(report.files.filter((f) => f.startsWith("onnx/")), ["onnx/model_quantized.onnx"], "the fp32 reference is not left in the output");
+  assert.equal(report.quality.texts, 8);
+  assert.ok(report.quality.maxAbsLogitDiff > 0 && report.quality.maxAbsLogitDiff < 0.08, `max |Δ logit| ${report.quality.maxAbsLogitDiff}`);
+  assert.match(result.stderr, /q8 vs fp32 on 8 probe texts: max \|Δ logit\| [\d.e-]+, entities \d+ common of \d+ \(fp32\) \/ \d+ \(q8\), agreement [\d.]+%/);
+  const skipped = await runCli(["convert", TOKEN_MODEL, "--out", join(dir, "cli-q8-nocheck"), "--dtype", "q8", "--no-check"]);
+  assert.equal(skipped.code, 0, skipped.stderr);
+  assert.equal((JSON.parse(skipped.stdout) as { quality?: unknown }).quality, undefined);
 });
