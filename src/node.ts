@@ -4,6 +4,8 @@ import { loadGliner2 } from "./gliner2/load.js";
 import { GLiNER2 as GLiNER2Base, type Gliner2ModelLoadOptions } from "./gliner2/model.js";
 import { convertOnFirstUse } from "./runtime/node-gliner2-convert.js";
 import { loadModel } from "./model/load.js";
+import { RelexOnnxMissingError } from "./relex/model-check.js";
+import { convertRelexOnFirstUse } from "./runtime/node-relex-convert.js";
 import { nodeRuntime } from "./runtime/node.js";
 
 export * from "./index.js";
@@ -12,12 +14,20 @@ export { nodeRuntime } from "./runtime/node.js";
 export class GLiNER extends GLiNERBase {
   /**
    * Loads a model from a local folder or a Hugging Face repo id (downloaded once into the huggingface_hub
-   * cache, `~/.cache/huggingface/hub` by default).
+   * cache, `~/.cache/huggingface/hub` by default). A relex checkpoint (knowledgator/gliner-relex-*) without
+   * gliner-ts's relex graph is converted once, on first use, into `<hub cache>/.gliner-ts-converted/`.
    * @example
    * const model = await GLiNER.fromPretrained("onnx-community/gliner-multitask-large-v0.5");
    */
   static async fromPretrained(source: string, options: GlinerLoadOptions = {}): Promise<GLiNER> {
-    return new GLiNER(await loadModel(options.runtime ?? nodeRuntime(), source, options));
+    const runtime = options.runtime ?? nodeRuntime();
+    try {
+      return new GLiNER(await loadModel(runtime, source, options));
+    } catch (error) {
+      // A relex checkpoint has no usable ONNX anywhere: convert it once into the cache (unless a file was named).
+      if (!(error instanceof RelexOnnxMissingError) || options.onnxFile !== undefined) throw error;
+      return new GLiNER(await loadModel(runtime, await convertRelexOnFirstUse(source, options, error), options));
+    }
   }
 }
 

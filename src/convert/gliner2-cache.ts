@@ -39,16 +39,30 @@ const STAMP = "gliner-ts-source.json";
  * the converted onnx/<file>, converted now when not done before.
  */
 export async function ensureGliner2Onnx(source: string, options: EnsureGliner2Options = {}): Promise<string> {
+  return ensureConverted(source, options, { name: "GLiNER2", sourceOnnxUsable: true, download: downloadGliner2Checkpoint, convert: convertGliner2Checkpoint });
+}
+
+/** How one kind of checkpoint is fetched and converted (GLiNER2 here; relex models in relex-cache.ts). */
+export interface CheckpointKind {
+  readonly name: string;
+  /** Whether an ONNX file already in the source can be loaded as is (false: always convert into the cache). */
+  readonly sourceOnnxUsable: boolean;
+  download(repo: string, options: HubOptions): Promise<string>;
+  convert(source: string, out: string, options: { dtype: ConvertDType }): Promise<unknown>;
+}
+
+/** {@link ensureGliner2Onnx} for any checkpoint kind: the source to load, converted into the cache when needed. */
+export async function ensureConverted(source: string, options: EnsureGliner2Options, kind: CheckpointKind): Promise<string> {
   const dtype = (options.dtype ?? "fp32") as ConvertDType;
   if (!(dtype in ONNX_FILE)) {
-    throw new InvalidInputError("dtype", `A GLiNER2 checkpoint can be converted to dtype "fp32", "fp16" or "q8", not ${JSON.stringify(options.dtype)}.`);
+    throw new InvalidInputError("dtype", `A ${kind.name} checkpoint can be converted to dtype "fp32", "fp16" or "q8", not ${JSON.stringify(options.dtype)}.`);
   }
   const onnx = join("onnx", ONNX_FILE[dtype]);
   const root = resolve(options.convertedDir ?? join(options.cacheDir ?? defaultHubCacheDir(), ".gliner-ts-converted"));
   const local = await stat(resolve(source)).catch(() => undefined);
   if (local?.isDirectory()) {
     const folder = resolve(source);
-    if (await exists(join(folder, onnx))) return folder;
+    if (kind.sourceOnnxUsable && (await exists(join(folder, onnx)))) return folder;
     const weights = await weightsFile(folder);
     if (weights === undefined) {
       throw new ModelLoadError(`${folder} has neither ${onnx} nor model.safetensors / pytorch_model.bin: nothing to load or convert.`);
@@ -57,15 +71,15 @@ export async function ensureGliner2Onnx(source: string, options: EnsureGliner2Op
     const stamp = JSON.stringify({ source: folder, weights: basename(weights), size: info.size, mtimeMs: info.mtimeMs });
     const out = join(root, `local--${createHash("sha256").update(await realpath(folder)).digest("hex").slice(0, 16)}`);
     if ((await exists(join(out, onnx))) && (await readFile(join(out, STAMP), "utf8").catch(() => "")) === stamp) return out;
-    return convertInto(folder, out, dtype, stamp, options);
+    return convertInto(folder, out, dtype, stamp, options, kind);
   }
   parseRepoId(source); // a clear error for anything that is neither a folder nor a repo id
   const hub = { ...options, optional: true };
-  if ((await downloadHubFile(source, onnx, hub)) !== undefined) return source; // published ONNX: load the repo as is
-  const snapshot = await downloadGliner2Checkpoint(source, options);
+  if (kind.sourceOnnxUsable && (await downloadHubFile(source, onnx, hub)) !== undefined) return source; // published ONNX: load the repo as is
+  const snapshot = await kind.download(source, options);
   const out = join(root, repoFolderName(parseRepoId(source)), basename(snapshot));
   if (await exists(join(out, onnx))) return out;
-  return convertInto(snapshot, out, dtype, JSON.stringify({ source }), options);
+  return convertInto(snapshot, out, dtype, JSON.stringify({ source }), options, kind);
 }
 
 /** Fetches a GLiNER2 repo's config, encoder config, tokenizer files and weights into the hub cache; returns the snapshot folder. */
@@ -88,12 +102,12 @@ async function weightsFile(folder: string): Promise<string | undefined> {
  * Converts into a temporary sibling of `out`, then moves it into place. When `out` already holds a conversion
  * of the same source (another dtype), only the new ONNX file moves in.
  */
-async function convertInto(source: string, out: string, dtype: ConvertDType, stamp: string, options: EnsureGliner2Options): Promise<string> {
+async function convertInto(source: string, out: string, dtype: ConvertDType, stamp: string, options: EnsureGliner2Options, kind: CheckpointKind): Promise<string> {
   options.onConvert?.({ source, dtype, out });
   const tmp = `${out}.tmp-${randomUUID()}`;
   const file = join("onnx", ONNX_FILE[dtype]);
   try {
-    await convertGliner2Checkpoint(source, tmp, { dtype });
+    await kind.convert(source, tmp, { dtype });
     await writeFile(join(tmp, STAMP), stamp);
     const current = await readFile(join(out, STAMP), "utf8").catch(() => undefined);
     if (current === stamp) {

@@ -17,6 +17,7 @@ export type { ConvertDType, ConvertOptions, ConvertResult } from "./convert.js";
 export { convertModel } from "./source.js";
 export { convertGliner2Checkpoint } from "./gliner2.js";
 export { ensureGliner2Onnx } from "./gliner2-cache.js";
+export { ensureRelexOnnx } from "./relex-cache.js";
 export type { EnsureGliner2Options } from "./gliner2-cache.js";
 export { GLINER2_INPUTS, GLINER2_OUTPUTS } from "./gliner2-graph.js";
 export { isGliner2Config, UnsupportedConfigError } from "./gliner2-config.js";

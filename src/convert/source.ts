@@ -25,7 +25,8 @@ export async function convertModel(
   return convertCheckpoint(snapshot, outFolder, { ...options, ...(await backboneConfig(snapshot, options)) });
 }
 
-async function downloadCheckpoint(repo: string, options: ConvertOptions & HubOptions): Promise<string> {
+/** Fetches a GLiNER checkpoint (config, tokenizer files, weights) into the hub cache; returns the snapshot folder. */
+export async function downloadCheckpoint(repo: string, options: ConvertOptions & HubOptions): Promise<string> {
   const config = await downloadHubFile(repo, "gliner_config.json", { ...options, optional: true });
   if (config === undefined) return downloadGliner2Checkpoint(repo, options); // GLiNER2 (config.json) or a clear error
   for (const file of TOKENIZER_FILES) await downloadHubFile(repo, file, { ...options, optional: true });

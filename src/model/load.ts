@@ -12,7 +12,7 @@ import { isBiEncoder, type ModelConfig, parseModelConfig } from "./config.js";
 import { onnxCandidates, onnxFileForDtype } from "./files.js";
 import { biEncoderOnnxFiles, firstPresent, loadLabelsEncoder } from "./load-labels.js";
 import { WordTokenizer } from "./tokenizer.js";
-import { checkRelexSignature, checkRelexTokens, relexConvertHint } from "../relex/model-check.js";
+import { checkRelexSignature, checkRelexTokens, relexConvertHint, RelexOnnxMissingError } from "../relex/model-check.js";
 
 export interface LoadOptions extends OpenOptions {
   /** ONNX variant by transformers.js file naming (default "fp32" → model.onnx). */
@@ -78,7 +78,12 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
 
   const file = options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32");
   const candidates = options.onnxFile === undefined && biEncoder ? await biEncoderOnnxFiles(files, file) : onnxCandidates(file);
-  const { session, onnxFile } = await openSession(runtime, files, options, candidates, config.relex ? relexConvertHint(source) : undefined);
+  const { session, onnxFile } = await openSession(runtime, files, options, candidates, config.relex ? relexConvertHint(source) : undefined).catch(
+    (error: unknown) => {
+      // No relex ONNX of gliner-ts: a distinct error, so that the Node entry can convert the checkpoint instead.
+      throw config.relex && error instanceof ModelLoadError ? new RelexOnnxMissingError(error.message, { cause: error }) : error;
+    },
+  );
   const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, session, options) : undefined;
   if (config.relex) checkRelexSignature(config, session, onnxFile, source);
   else checkSignature(config, session, onnxFile);

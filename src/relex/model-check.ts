@@ -12,6 +12,9 @@ import type { Session } from "../runtime/runtime.js";
 export const RELEX_THRESHOLD_INPUTS = ["threshold", "adjacency_threshold"] as const;
 export const RELEX_OUTPUTS = ["logits", "rel_idx", "rel_logits", "rel_mask", "entity_spans"] as const;
 
+/** A relex model without gliner-ts's relex graph; the Node entry converts the checkpoint on first use instead. */
+export class RelexOnnxMissingError extends ModelLoadError {}
+
 /** The one-line fix for a relex folder without a usable ONNX file. */
 export function relexConvertHint(source: string): string {
   return (
@@ -43,7 +46,7 @@ export function checkRelexSignature(config: ModelConfig, session: Session, file:
     session.inputNames.every((name) => expected.includes(name)) &&
     RELEX_OUTPUTS.every((name) => session.outputNames.includes(name));
   if (!fits) {
-    throw new ModelLoadError(
+    throw new RelexOnnxMissingError(
       `${file} is not a gliner-ts relex graph (inputs [${session.inputNames.join(", ")}], outputs ` +
         `[${session.outputNames.join(", ")}]). ${relexConvertHint(source)}`,
     );

@@ -1,10 +1,10 @@
 /** The relex API beyond the goldens: load-time refusals, options, windows, batching, bad input. */
 import assert from "node:assert/strict";
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { GLiNER, isGlinerError, type RelationPrediction } from "../../src/node.js";
+import { GLiNER, GLiNERBase, isGlinerError, nodeRuntime, type RelationPrediction } from "../../src/node.js";
 import { relationExtractorFor } from "../../src/eval/adapters.js";
 import { evaluateRelations } from "../../src/eval/relations.js";
 import { SPAN_MODEL } from "../helpers/fixtures.js";
@@ -37,15 +37,32 @@ describe("relex models", () => {
     await converted.remove();
   });
 
-  test("a relex checkpoint without a gliner-ts relex ONNX is refused with the command that converts it", async () => {
-    await assert.rejects(GLiNER.fromPretrained(relexDir("relex-span")), (e: unknown) =>
-      isGlinerError(e) && e.code === "MODEL_LOAD" && e.message.includes(`npx gliner-ts convert ${relexDir("relex-span")} --out <folder>`),
-    );
+  test("a relex checkpoint without gliner-ts's relex graph is converted on first use into the cache, then reused", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), "gliner-relex-cache-"));
+    try {
+      const first = await GLiNER.fromPretrained(relexDir("relex-token"), { cacheDir });
+      assert.equal(first.family, "relex-token");
+      const converted = first.source;
+      assert.ok(converted.startsWith(join(cacheDir, ".gliner-ts-converted")), converted);
+      assert.deepEqual(await first.predictRelations(TEXT, LABELS, RELATIONS), await model.predictRelations(TEXT, LABELS, RELATIONS));
+      const built = (await stat(join(converted, "onnx", "model.onnx"))).mtimeMs;
+      const again = await GLiNER.fromPretrained(relexDir("relex-token"), { cacheDir });
+      assert.equal(again.source, converted);
+      assert.equal((await stat(join(converted, "onnx", "model.onnx"))).mtimeMs, built, "not converted twice");
+      await Promise.all([first.dispose(), again.dispose()]);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  test("without conversion (a named ONNX file, or the runtime-neutral loader) the refusal names the command", async () => {
+    const hint = `npx gliner-ts convert ${relexDir("relex-span")} --out <folder>`;
+    await assert.rejects(GLiNERBase.load(nodeRuntime(), relexDir("relex-span")), (e: unknown) => isGlinerError(e) && e.code === "MODEL_LOAD" && e.message.includes(hint));
     const wrong = await mkdtemp(join(tmpdir(), "gliner-relex-wrong-"));
     try {
       await cp(relexDir("relex-span"), wrong, { recursive: true });
       await cp(join(SPAN_MODEL, "onnx"), join(wrong, "onnx"), { recursive: true }); // an ONNX without the relation head
-      await assert.rejects(GLiNER.fromPretrained(wrong), (e: unknown) =>
+      await assert.rejects(GLiNER.fromPretrained(wrong, { onnxFile: "onnx/model.onnx" }), (e: unknown) =>
         isGlinerError(e) && /not a gliner-ts relex graph/.test(e.message) && /npx gliner-ts convert/.test(e.message),
       );
     } finally {
