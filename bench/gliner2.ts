@@ -173,6 +173,11 @@ async function parent(): Promise<void> {
     gliner: g1,
     gliner2: g2,
     ratios: { throughput: g2.textsPerSecond / g1.textsPerSecond, peakRss: g2.peakRssMiB / g1.peakRssMiB },
+    // each round's pair ran back to back, so these see the same machine load
+    roundRatios: Array.from({ length: Number(args.rounds) }, (_, r) => {
+      const [a, b] = ["gliner", "gliner2"].map((e) => results.filter((x) => x.engine === e)[r]!);
+      return { throughput: b!.textsPerSecond / a!.textsPerSecond, peakRss: b!.peakRssMiB / a!.peakRssMiB };
+    }),
     rounds: results,
   };
   console.log(`| engine | texts/s | peak RSS (MiB) | load (s) |\n| --- | --- | --- | --- |`);
@@ -180,6 +185,7 @@ async function parent(): Promise<void> {
     console.log(`| ${name} | ${s.textsPerSecond.toFixed(2)} | ${s.peakRssMiB.toFixed(0)} | ${s.loadSeconds.toFixed(1)} |`);
   }
   console.log(`GLiNER2 / GLiNER: throughput ×${report.ratios.throughput.toFixed(2)}, peak RSS ×${report.ratios.peakRss.toFixed(2)} (load average ${loadavg()[0]!.toFixed(1)})`);
+  console.log(`per round: throughput ${report.roundRatios.map((x) => `×${x.throughput.toFixed(2)}`).join(", ")}`);
   if (args.out) writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
 }
 

@@ -111,6 +111,8 @@ async function convertInto(source: string, out: string, dtype: ConvertDType, sta
     await writeFile(join(tmp, STAMP), stamp);
     const current = await readFile(join(out, STAMP), "utf8").catch(() => undefined);
     if (current === stamp) {
+      // external data (models over ~1.9 GB, e.g. large-v1 in fp32) travels with its graph
+      if (await exists(join(tmp, `${file}_data`))) await rename(join(tmp, `${file}_data`), join(out, `${file}_data`));
       await rename(join(tmp, file), join(out, file));
     } else {
       await rm(out, { recursive: true, force: true });
