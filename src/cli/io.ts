@@ -86,6 +86,16 @@ export function parseList(value: string): string[] {
     .filter((v) => v.length > 0);
 }
 
+/** Exactly one of a text argument, `--file` and `--input` (or JSONL piped on stdin); returns how many were given. */
+export function checkInputSources(text: string | undefined, flags: { file?: string; input?: string }): number {
+  const sources = [text !== undefined, flags.file !== undefined, flags.input !== undefined].filter(Boolean).length;
+  if (sources > 1) throw new InvalidInputError("input", "give the text as an argument, --file or --input, not several.");
+  if (sources === 0 && process.stdin.isTTY) {
+    throw new InvalidInputError("input", "no input: give a text, --file <path>, --input <file.jsonl>, or pipe JSONL on stdin.");
+  }
+  return sources;
+}
+
 /** One JSONL record: `{ "id"?, "text", ... }`. */
 export interface InputRecord {
   readonly line: number;

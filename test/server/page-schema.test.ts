@@ -3,20 +3,21 @@
  * schema from its JSON box, highlights every span of the library's result and draws one arrow per relation.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { GLiNER, GLiNER2, type SpanValue } from "../../src/node.js";
 import { type RunningServer, serve } from "../../src/server/serve.js";
+import { chromiumPath, launchChromium } from "../browser/setup.js";
 import { SPAN_MODEL } from "../helpers/fixtures.js";
 import { GLINER2_MODEL } from "../gliner2/golden-helpers.js";
 
 const OUTPUT = fileURLToPath(new URL("../../test-output/", import.meta.url));
-const executablePath = process.env.GLINER_TEST_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const chromium = chromiumPath();
 
-describe("web page: Schema task (GLiNER2)", { skip: executablePath === undefined }, () => {
+describe("web page: Schema task (GLiNER2)", { skip: "skip" in chromium ? chromium.skip : false }, () => {
   let gliner2: GLiNER2;
   let server: RunningServer;
   let browser: Browser;
@@ -26,7 +27,7 @@ describe("web page: Schema task (GLiNER2)", { skip: executablePath === undefined
   before(async () => {
     gliner2 = await GLiNER2.fromPretrained(GLINER2_MODEL);
     server = await serve(GLiNER.fromPretrained(SPAN_MODEL), { port: 0, processMetrics: false, gliner2 });
-    browser = await chromium.launch({ executablePath: executablePath as string, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    browser = await launchChromium((chromium as { path: string }).path);
     page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.addInitScript("globalThis.__name = (target) => target;");

@@ -8,6 +8,7 @@ import { InvalidInputError } from "../../errors.js";
 import type { GLiNER } from "../../node.js";
 import type { PredictOptions, Truncation } from "../../types.js";
 import {
+  checkInputSources,
   countLines,
   jsonlWriter,
   loadModelFromFlags,
@@ -59,11 +60,7 @@ export function registerNerCommand(program: Command): void {
 }
 
 async function runNer(text: string | undefined, flags: NerFlags): Promise<void> {
-  const sources = [text !== undefined, flags.file !== undefined, flags.input !== undefined].filter(Boolean).length;
-  if (sources > 1) throw new InvalidInputError("input", "give the text as an argument, --file or --input, not several.");
-  if (sources === 0 && process.stdin.isTTY) {
-    throw new InvalidInputError("input", 'no input: give a text, --file <path>, --input <file.jsonl>, or pipe JSONL on stdin.');
-  }
+  checkInputSources(text, flags);
   const options: PredictOptions = {
     threshold: flags.threshold,
     flatNer: !flags.nested,

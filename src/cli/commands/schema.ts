@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { InvalidInputError } from "../../errors.js";
 import type { GLiNER2, Gliner2BatchOptions, Gliner2LongOptions, SchemaInput } from "../../node.js";
 import {
+  checkInputSources,
   countLines,
   DEFAULT_GLINER2_MODEL,
   jsonlWriter,
@@ -59,11 +60,7 @@ export function registerSchemaCommand(program: Command): void {
 }
 
 async function runSchema(text: string | undefined, flags: SchemaFlags): Promise<void> {
-  const sources = [text !== undefined, flags.file !== undefined, flags.input !== undefined].filter(Boolean).length;
-  if (sources > 1) throw new InvalidInputError("input", "give the text as an argument, --file or --input, not several.");
-  if (sources === 0 && process.stdin.isTTY) {
-    throw new InvalidInputError("input", "no input: give a text, --file <path>, --input <file.jsonl>, or pipe JSONL on stdin.");
-  }
+  const sources = checkInputSources(text, flags);
   const schema = flags.schema === undefined ? undefined : await readSchema(flags.schema);
   if (schema === undefined && sources > 0 && flags.input === undefined) {
     throw new InvalidInputError("schema", 'a schema is required: --schema schema.json, e.g. {"entities": ["person", "company"]}.');

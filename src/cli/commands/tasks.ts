@@ -10,6 +10,7 @@ import type { GLiNER } from "../../node.js";
 import type { Polarity, RelationSpec, TaskRunOptions } from "../../tasks/types.js";
 import type { Truncation } from "../../types.js";
 import {
+  checkInputSources,
   countLines,
   jsonlWriter,
   loadModelFromFlags,
@@ -219,11 +220,7 @@ export function registerTaskCommands(program: Command): void {
 }
 
 async function runTask(task: TaskDefinition, text: string | undefined, flags: TaskFlags): Promise<void> {
-  const sources = [text !== undefined, flags.file !== undefined, flags.input !== undefined].filter(Boolean).length;
-  if (sources > 1) throw new InvalidInputError("input", "give the text as an argument, --file or --input, not several.");
-  if (sources === 0 && process.stdin.isTTY) {
-    throw new InvalidInputError("input", "no input: give a text, --file <path>, --input <file.jsonl>, or pipe JSONL on stdin.");
-  }
+  checkInputSources(text, flags);
   if (task.name === "relations" && flags.relations !== undefined) parseRelations(flags.relations); // fail before loading the model
   const options: TaskRunOptions = { batchSize: flags.batchSize, truncation: flags.truncation };
   const model = await loadModelFromFlags(flags);
