@@ -61,10 +61,11 @@ test(`GLiNER2 fixture from model.safetensors: the reference boundary's signature
 
 // fp16 = weight-only float16; q8 = the shared quantizer on the encoder's Linear layers (quantize.ts). The
 // fixture's heads were scaled up to calibrate it (span ×10, count ×4, classifier ×6; span logits reach ±25),
-// which scales the encoder's rounding errors too. Observed: fp16 0.016 / 0.019 / 0.12, q8 0.35 / 0.56 / 2.9.
+// which scales the encoder's rounding errors too. Observed: fp16 0.016 / 0.019 / 0.12; q8 0.60 / 0.88 / 3.96
+// (u8 activations × s8 7-bit weights; 0.35 / 0.56 / 2.9 with the earlier u8×u8 quantizer).
 const DTYPE_TOLERANCE = {
   fp16: { count_logits: 0.05, cls_logits: 0.05, span_logits: 0.3 },
-  q8: { count_logits: 0.8, cls_logits: 1.2, span_logits: 6 },
+  q8: { count_logits: 1, cls_logits: 1.5, span_logits: 8 },
 } as const;
 
 for (const dtype of ["fp16", "q8"] as const) {
