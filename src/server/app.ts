@@ -28,6 +28,10 @@ import { formatValidationErrors } from "./validation.js";
 
 export type { ServerOptions } from "./options.js";
 
+/** At shutdown, the listener closes after this long without a new request (at most SHUTDOWN_QUIET_MAX_MS). */
+const SHUTDOWN_QUIET_MS = 100;
+const SHUTDOWN_QUIET_MAX_MS = 2000;
+
 /** The fastify instance, plus the batcher (for shutdown and tests). */
 export type GlinerApp = FastifyInstance & { readonly batcher: Batcher; readonly settings: ResolvedOptions };
 
@@ -105,12 +109,20 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
   });
   // Graceful shutdown: from the first moment, new requests get 503 and every response closes its connection
   // (so keep-alive clients do not hold the server open); queued texts go to the model at once instead of
-  // waiting for company. fastify's close() then waits for the requests already received.
+  // waiting for company. The listener closes only once the work is drained and requests have stopped arriving
+  // for a moment: node's server.close() destroys idle keep-alive sockets, and a request a client is sending on
+  // one at that instant would be reset instead of answered.
+  let lastRequestAt = 0;
   app.addHook("preClose", async () => {
     closing = true;
-    void batcher.close();
+    await batcher.close();
+    const until = performance.now() + SHUTDOWN_QUIET_MAX_MS;
+    while (performance.now() - lastRequestAt < SHUTDOWN_QUIET_MS && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_QUIET_MS / 4));
+    }
   });
   app.addHook("onRequest", async () => {
+    lastRequestAt = performance.now();
     if (closing) throw new HttpError(503, "SHUTTING_DOWN", "The server is shutting down; retry on another instance.", 1);
   });
   app.addHook("onSend", async (_request, reply) => {
