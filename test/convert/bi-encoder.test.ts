@@ -86,3 +86,32 @@ for (const model of ["bi-span", "bi-token"]) {
     }
   });
 }
+
+test("bi-span with dtype fp16 and q8: the loader picks the dtype's embeddings graph and scores stay close", async () => {
+  const source = join(FIXTURES, "models", "bi-span");
+  const reference = await GLiNER.fromPretrained(source);
+  try {
+    const text = "Tim Cook is the CEO of Apple, which is based in Cupertino, California.";
+    const labels = ["person", "organization", "location"];
+    const expected = await reference.predictEntities(text, labels, { threshold: 0.3, flatNer: false, multiLabel: true });
+    for (const [dtype, file, tolerance] of [["fp16", "onnx/model_labels_embeddings_fp16.onnx", 2e-3], ["q8", "onnx/model_labels_embeddings_quantized.onnx", 0.1]] as const) {
+      const out = join(work, `bi-span-${dtype}`);
+      const result = await convertCheckpoint(source, out, { dtype });
+      assert.ok(result.files.includes(file) && result.files.includes("onnx/labels_encoder.onnx"), result.files.join(", "));
+      const model = await GLiNER.fromPretrained(out, { dtype });
+      try {
+        assert.equal(model.onnxFile, file);
+        const ours = await model.predictEntities(text, labels, { threshold: 0.3, flatNer: false, multiLabel: true });
+        for (const e of expected) {
+          const same = ours.find((o) => o.start === e.start && o.end === e.end && o.label === e.label);
+          if (same) assert.ok(Math.abs(same.score - e.score) <= tolerance, `${dtype}: ${e.text} ${same.score} vs ${e.score}`);
+        }
+        assert.ok(ours.length > 0);
+      } finally {
+        await model.dispose();
+      }
+    }
+  } finally {
+    await reference.dispose();
+  }
+});
