@@ -74,7 +74,7 @@ export function knownBackbone(name: string): Json | undefined {
 }
 
 function unsupported(message: string): GlinerError {
-  return new GlinerError("UNSUPPORTED", `${message} The converter supports uni-encoder and relex GLiNER models (span_mode markerV0 or token_level) on a DeBERTa-v2/v3 backbone; see docs/convert.md.`);
+  return new GlinerError("UNSUPPORTED", `${message} The converter supports uni-encoder, relex and bi-encoder GLiNER models (span_mode markerV0 or token_level) on a DeBERTa-v2/v3 text encoder (bi-encoders: with a BERT labels encoder); see docs/convert.md.`);
 }
 
 type Json = Record<string, unknown>;

@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import * as ort from "onnxruntime-node";
+import { parseBiEncoderSettings } from "../../src/convert/bi-encoder.js";
 import { convertCheckpoint } from "../../src/convert/index.js";
+import { GlinerError } from "../../src/errors.js";
 import { GLiNER } from "../../src/node.js";
 import { FIXTURES, feeds, flatten, goldenCases, maxAbsDiff } from "./golden-run.js";
 
@@ -114,4 +116,15 @@ test("bi-span with dtype fp16 and q8: the loader picks the dtype's embeddings gr
   } finally {
     await reference.dispose();
   }
+});
+
+test("bi-encoders the converter cannot build are refused by name (v2.0's ModernBERT text encoder, cross-fusion)", () => {
+  const config = JSON.parse(readFileSync(join(FIXTURES, "models", "bi-span", "gliner_config.json"), "utf8")) as Record<string, unknown>;
+  const labels = config["labels_encoder_config"] as Record<string, unknown>;
+  assert.equal(parseBiEncoderSettings(config, undefined, labels).labelsEncoder.hiddenSize, 48);
+  const refused = (c: Record<string, unknown>, l: Record<string, unknown>, pattern: RegExp) =>
+    assert.throws(() => parseBiEncoderSettings(c, undefined, l), (e: unknown) => e instanceof GlinerError && e.code === "UNSUPPORTED" && pattern.test(e.message));
+  refused({ ...config, encoder_config: { model_type: "modernbert", hidden_size: 768, num_attention_heads: 12, num_hidden_layers: 22, intermediate_size: 1152 } }, labels, /backbone is "modernbert"/);
+  refused({ ...config, post_fusion_schema: "l2l-l2t" }, labels, /post_fusion_schema/);
+  refused(config, { ...labels, model_type: "xlm-roberta" }, /labels encoder is "xlm-roberta"/);
 });
