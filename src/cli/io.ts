@@ -24,8 +24,9 @@ export interface ModelFlags {
 
 export const DEFAULT_GLINER2_MODEL = "fastino/gliner2-base-v1";
 
-export async function loadModelFromFlags(flags: ModelFlags): Promise<GLiNER> {
-  return GLiNER.fromPretrained(flags.model, modelLoadOptions(flags));
+export async function loadModelFromFlags(flags: ModelFlags, extra: { offMainThread?: boolean } = {}): Promise<GLiNER> {
+  const options = modelLoadOptions(flags);
+  return GLiNER.fromPretrained(flags.model, { ...options, session: { ...options.session, ...extra } });
 }
 
 /** A GLiNER2 model from the same flags (converted on first use when the checkpoint has no ONNX). */

@@ -61,7 +61,7 @@ function hubRepo(repo: string, options: OpenOptions): ModelFiles {
 
 async function createSession(model: string | Uint8Array, given: SessionOptions): Promise<Session> {
   const options = resolveSessionOptions(given, nodeMachine());
-  if (options.workers > 1) return createWorkerSession(model, options);
+  if (options.workers > 1 || given.offMainThread === true) return createWorkerSession(model, options);
   let session: ort.InferenceSession;
   try {
     session =

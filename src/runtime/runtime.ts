@@ -57,6 +57,11 @@ export interface SessionOptions {
    * one session on the calling thread. Each worker holds a copy of the model; see docs/performance.md.
    */
   workers?: number;
+  /**
+   * Node: run the session in a worker thread even with one worker, so that the calling thread's event loop
+   * stays free while the model runs (onnxruntime-node runs a session synchronously). The server sets it.
+   */
+  offMainThread?: boolean;
 }
 
 /** Where a model's files come from, once resolved by a runtime (local folder, hub cache, URL). */

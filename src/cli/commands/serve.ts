@@ -57,7 +57,8 @@ export function registerServeCommand(program: Command): void {
 async function runServe(flags: ServeFlags): Promise<void> {
   if (flags.port < 0 || flags.port > 65535) throw new InvalidInputError("--port", `--port must be 0–65535; got ${flags.port}.`);
   const cors = flags.cors === undefined ? false : flags.cors.includes("*") ? true : flags.cors;
-  const server = await serve(loadModelFromFlags(flags), {
+  // The model runs in a worker thread, so /healthz, timers and other requests are served while it computes.
+  const server = await serve(loadModelFromFlags(flags, { offMainThread: true }), {
     host: flags.host,
     port: flags.port,
     cors,
