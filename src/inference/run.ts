@@ -24,7 +24,7 @@ export async function runModel(
 ): Promise<ModelLogits> {
   let outputs: Record<string, FloatTensor>;
   try {
-    outputs = await model.session.run(feeds, ["logits"]);
+    outputs = await model.session.run(model.config.relex ? withoutPairs(feeds) : feeds, ["logits"]);
   } catch (cause) {
     throw new InferenceError(`ONNX Runtime failed on a batch of ${shape.batchSize}: ${String(cause)}`, { cause });
   }
@@ -53,7 +53,7 @@ async function probeTokenLayout(model: LoadedModel): Promise<TokenLogitsLayout> 
   const encoded = encodePrompt(["a", "b"], ["x"], model.config, model.tokenizer);
   const { feeds } = buildFeeds([encoded], { padId: model.tokenizer.padId });
   if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds(["a", "b"]));
-  const outputs = await model.session.run(feeds, ["logits"]);
+  const outputs = await model.session.run(model.config.relex ? withoutPairs(feeds) : feeds, ["logits"]);
   const layout = detectTokenLayout(outputs["logits"]?.dims ?? [], { batchSize: 1, maxWords: 1, numClasses: 2 });
   if (layout === undefined) throw shapeError(outputs["logits"]?.dims ?? [], "[1, 1, 2, 3] or [3, 1, 1, 2]");
   knownLayouts.set(model, layout);
@@ -74,4 +74,13 @@ function shapeError(dims: readonly number[], expected: string): InferenceError {
   return new InferenceError(
     `The model returned logits of shape [${dims.join(", ")}] where ${expected} was expected; the ONNX file does not fit this GLiNER config.`,
   );
+}
+
+/**
+ * NER on a relex graph: the logits do not depend on its thresholds, which only select spans and pairs for the
+ * relation head; 1 selects none (a float32 probability is never above 1), so the head costs nothing.
+ */
+function withoutPairs(feeds: Record<string, TensorData>): Record<string, TensorData> {
+  const one: TensorData = { type: "float32", data: Float32Array.of(1), dims: [1] };
+  return { ...feeds, threshold: one, adjacency_threshold: one };
 }

@@ -55,7 +55,9 @@ export function encodePrompt(
   encoder: SubwordEncoder,
   relations?: readonly string[],
 ): EncodedPrompt {
-  const prompt = tokens.family !== undefined && isBiEncoder(tokens.family) ? [] : promptWords(labels, tokens, relations);
+  // A relex model always reads a relation section; NER calls give it none (`<<SEP>> <<SEP>>`), as the reference.
+  const relationWords = relations ?? (tokens.relex ? [] : undefined);
+  const prompt = tokens.family !== undefined && isBiEncoder(tokens.family) ? [] : promptWords(labels, tokens, relationWords);
   const inputIds: number[] = [encoder.clsId];
   const wordsMask: number[] = [0];
   // HEAD's prepare_word_mask counts the distinct word ids seen, so a word that yields no sub-token

@@ -203,3 +203,25 @@ describe("extractRelations on a relex model", () => {
     assert.deepEqual([scores.strict.predicted, scores.strict.gold, scores.strict.correct], [found.length, found.length - 1, found.length - 1]);
   });
 });
+
+test("NER on a relex model: predictEntities reads an empty relation section, as the reference's relations=[] call", async () => {
+  for (const name of ["relex-span", "relex-token"] as const) {
+    const converted = await convertedRelex(name);
+    const model = await GLiNER.fromPretrained(converted.dir);
+    try {
+      const c = readGolden<RelexGoldenFile>(`${name}.json`).cases.find((k) => k.id === "rel_no_relation_labels")!;
+      const [text] = c.call.texts as [string];
+      const viaRelations = await model.predictRelations(text, c.call.labels as string[], [], { threshold: c.call.threshold });
+      const entities = await model.predictEntities(text, c.call.labels as string[], { threshold: c.call.threshold });
+      assert.ok(entities.length > 0);
+      assert.deepEqual(entities.map((e) => [e.start, e.end, e.label]), viaRelations.entities.map((e) => [e.start, e.end, e.label]));
+      assert.deepEqual(entities.map((e) => [e.start, e.end, e.label]), c.entities![0]!.map((e) => [[...text].slice(0, e.start).join("").length, [...text].slice(0, e.end).join("").length, e.label]));
+      const streamed = [];
+      for await (const r of model.stream([text], c.call.labels as string[], { threshold: c.call.threshold })) streamed.push(r.entities);
+      assert.deepEqual(streamed, [entities]);
+    } finally {
+      await model.dispose();
+      await converted.remove();
+    }
+  }
+});
