@@ -19,6 +19,13 @@ export const AUTO_BATCH_MAX_ROWS = 16;
 /** Padding allowed in an automatic batch, as a share of its real sub-tokens. */
 export const AUTO_BATCH_MAX_PADDING = 0.15;
 
+/**
+ * Most attention cells (rows × padded length²) in one batch, whatever `batchSize` says: attention tensors grow
+ * with the square of the length, so 8 windows of 512 sub-tokens would need 2M cells per head and layer; long
+ * passes go at most 4 to a batch (4 × 512² = 1M), short ones are unaffected (8 × 362² ≈ 1M).
+ */
+export const MAX_BATCH_ATTENTION_CELLS = 4 * 512 * 512;
+
 /** Indices into `lengths`, grouped into batches, shortest passes first. */
 export function planBatches(lengths: readonly number[], batchSize: BatchSize): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => (lengths[a] as number) - (lengths[b] as number) || a - b);
@@ -31,9 +38,9 @@ export function planBatches(lengths: readonly number[], batchSize: BatchSize): n
     const rows = current.length + 1;
     const padded = rows * length;
     const full =
-      batchSize === "auto"
+      (batchSize === "auto"
         ? rows > AUTO_BATCH_MAX_ROWS || padded > AUTO_BATCH_TOKENS || padded > (real + length) * (1 + AUTO_BATCH_MAX_PADDING)
-        : rows > batchSize;
+        : rows > batchSize) || padded * length > MAX_BATCH_ATTENTION_CELLS;
     if (full && current.length > 0) {
       batches.push(current);
       current = [];

@@ -40,3 +40,11 @@ test("auto: a batch closes before its padding passes the bound", () => {
   // 100, 105, 110: 3 × 110 = 330 for 315 real, within 15%.
   assert.deepEqual(planBatches([110, 100, 105], "auto"), [[1, 2, 0]]);
 });
+
+test("long passes are batched at most 4 × 512² attention cells, whatever batchSize says", () => {
+  const long = Array.from({ length: 8 }, () => 512);
+  assert.deepEqual(planBatches(long, 8).map((b) => b.length), [4, 4]);
+  assert.deepEqual(planBatches(long, "auto").map((b) => b.length), [1, 1, 1, 1, 1, 1, 1, 1]);
+  const short = Array.from({ length: 8 }, () => 300);
+  assert.deepEqual(planBatches(short, 8).map((b) => b.length), [8]);
+});
