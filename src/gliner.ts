@@ -4,24 +4,19 @@
  */
 import { InvalidInputError } from "./errors.js";
 import type { LabelEmbeddings } from "./labels/encoder.js";
-import { type LoadedModel, type LoadOptions, loadModel } from "./model/load.js";
+import { type ReadyModel, withLogitsLayout } from "./inference/run.js";
+import { type LoadOptions, loadModel } from "./model/load.js";
 import type { ModelConfig, ModelFamily } from "./model/config.js";
 import { type StreamOptions, type StreamResult, type StreamSource, streamPredictions } from "./long/stream.js";
-import { type PipelineOptions, predictTexts, type TextRequest } from "./pipeline.js";
+import { type PipelineOptions, type PromptedPrediction, predictTexts, type TextRequest } from "./pipeline.js";
 import type { Runtime } from "./runtime/runtime.js";
 import { emitWarning } from "./warnings.js";
 import type { Entity, PredictOptions, TextPrediction } from "./types.js";
-import { classifyTexts } from "./tasks/classify.js";
-import { extractOpen } from "./tasks/extract.js";
-import { extractKeyphraseLists } from "./tasks/keyphrases.js";
-import type { TaskModel } from "./tasks/prompted.js";
-import { answerQuestions } from "./tasks/qa.js";
-import { extractRelationsBatch } from "./tasks/relations.js";
 import { predictRelationsFor } from "./relex/api.js";
 import { extractRelationsWithHead } from "./relex/extract.js";
 import type { RelationPredictOptions, RelationPrediction } from "./relex/types.js";
-import { extractSentiments } from "./tasks/sentiment.js";
-import { summarizeTexts } from "./tasks/summarize.js";
+import { runTask, type TaskName, type TaskTypes } from "./tasks/registry.js";
+import type { TaskEngine, TaskRequest } from "./tasks/spec.js";
 import type * as Task from "./tasks/types.js";
 import {
   checkLabels,
@@ -48,9 +43,9 @@ export class GLiNER {
   /** The resolved model source (folder path or hub id@revision) and ONNX file used. */
   readonly source: string;
   readonly onnxFile: string;
-  protected readonly model: LoadedModel;
+  protected readonly model: ReadyModel;
 
-  protected constructor(model: LoadedModel) {
+  protected constructor(model: ReadyModel) {
     this.model = model;
     this.config = model.config;
     this.family = model.config.family;
@@ -60,7 +55,7 @@ export class GLiNER {
 
   /** Loads a model with an explicit runtime. Most users call the entry point's `GLiNER.fromPretrained`. */
   static async load(runtime: Runtime, source: string, options: LoadOptions = {}): Promise<GLiNER> {
-    return new GLiNER(await loadModel(runtime, source, options));
+    return new GLiNER(await withLogitsLayout(await loadModel(runtime, source, options)));
   }
 
   /**
@@ -179,7 +174,26 @@ export class GLiNER {
     return this.model.labels;
   }
 
-  // ── Multitask helpers (src/tasks/, docs/tasks.md): the reference's prompts, offsets into the caller's text ──
+  /**
+   * Runs a registered task (`"ner"`, `"relations"`, `"qa"`, `"summarize"`, `"classify"`, `"extract"`,
+   * `"sentiment"`, `"keyphrases"`, docs/tasks.md) on many inputs, batched; `results[i]` answers `inputs[i]`.
+   * Inputs are `{ text, ...the task's per-text fields }`; options are checked against the task's schema.
+   * Every surface (server, CLI, batch, queue, web worker) runs tasks through here, so they answer alike.
+   * @example
+   * const [answers] = await model.run("qa", [{ text, question: "Who founded Microsoft?" }], { topK: 1 });
+   */
+  run<N extends TaskName>(
+    task: N,
+    inputs: readonly TaskTypes[NoInfer<N>]["input"][],
+    options?: TaskTypes[NoInfer<N>]["options"],
+  ): Promise<TaskTypes[N]["result"][]>;
+  /** A task registered by name only (e.g. chosen at run time): results are `unknown`. */
+  run<T extends string>(task: T extends TaskName ? never : T, inputs: readonly object[], options?: object): Promise<unknown[]>;
+  async run(task: string, inputs: readonly object[], options: object = {}): Promise<unknown[]> {
+    return runTask(this.engine(), task, inputs, options);
+  }
+
+  // ── Multitask helpers (src/tasks/, docs/tasks.md): one-text wrappers of `run` ──
 
   /**
    * Relations. A relex model (`family` "relex-*") uses its own relation head: one pass, `entityLabels` and the
@@ -192,53 +206,67 @@ export class GLiNER {
    * // [{ source: { text: "Microsoft", ... }, relation: "founder", target: { text: "Bill Gates", ... }, score: 0.97 }]
    */
   async extractRelations(text: string, options: Task.RelationOptions): Promise<Task.Relation[]> {
-    const [relations] = await extractRelationsBatch(this.taskModel(), [{ text, entities: options?.entities }], options);
-    return relations ?? [];
+    const { entities, ...rest } = options ?? ({} as Task.RelationOptions);
+    return first(await this.run("relations", [entities === undefined ? { text } : { text, entities }], rest));
   }
 
   /** {@link extractRelations} for many texts, batched (`options.entities` is not allowed here). */
   async batchExtractRelations(texts: readonly string[], options: Omit<Task.RelationOptions, "entities">): Promise<Task.Relation[][]> {
-    return extractRelationsBatch(this.taskModel(), checkTexts(texts).map((text) => ({ text })), { ...options, entities: undefined });
+    return this.run("relations", checkTexts(texts).map((text) => ({ text })), options);
   }
 
   /** Answers to a question in a text, best first, with offsets into the text. */
   async answer(question: string, text: string, options: Task.AnswerOptions = {}): Promise<Task.Answer[]> {
-    return (await answerQuestions(this.taskModel(), [{ question, text }], options))[0] ?? [];
+    return first(await this.run("qa", [{ question, text }], options));
   }
 
   /** Extractive summary: the important spans in text order and their texts joined by spaces. */
   async summarize(text: string, options: Task.SummarizeOptions = {}): Promise<Task.Summary> {
-    return (await summarizeTexts(this.taskModel(), [text], options))[0] ?? { summary: "", spans: [] };
+    return first(await this.run("summarize", [{ text }], options));
   }
 
   /** The class of a text among `classes` (`multiLabel`: every class found), or `[{ label: "other", score: 1 }]`. */
   async classify(text: string, classes: readonly string[], options: Task.ClassifyOptions = {}): Promise<Task.Classification[]> {
-    return (await classifyTexts(this.taskModel(), [{ text, classes }], options))[0] ?? [];
+    return first(await this.run("classify", [{ text, classes }], options));
   }
 
   /** Open extraction: the spans of `text` that answer `instruction` (labels default to ["match"]). */
   async extract(instruction: string, text: string, options: Task.ExtractOptions = {}): Promise<Entity[]> {
-    return (await extractOpen(this.taskModel(), [{ instruction, text }], options))[0] ?? [];
+    return first(await this.run("extract", [{ instruction, text }], options));
   }
 
   /** Spans carrying a positive, negative or neutral sentiment. */
   async extractSentiment(text: string, options: Task.SentimentOptions = {}): Promise<Task.SentimentSpan[]> {
-    return (await extractSentiments(this.taskModel(), [text], options))[0] ?? [];
+    return first(await this.run("sentiment", [{ text }], options));
   }
 
   /** Key phrases, best first, each with its mentions. */
   async extractKeyphrases(text: string, options: Task.KeyphraseOptions = {}): Promise<Task.Keyphrase[]> {
-    return (await extractKeyphraseLists(this.taskModel(), [text], options))[0] ?? [];
+    return first(await this.run("keyphrases", [{ text }], options));
   }
 
-  /** This model as the tasks see it. */
-  protected taskModel(): TaskModel {
+  /** This model as the tasks see it: the pipeline, batched, with prompt prefixes and pre-split words. */
+  protected engine(): TaskEngine {
     return {
       config: this.config,
-      inference: (texts, labels, options) => this.inference(texts, labels, options),
-      relationHead: this.config.relex ? (texts, options) => extractRelationsWithHead(this.model, texts, options) : undefined,
+      predict: (requests, options) => this.predictRequests(requests, options),
+      ...(this.config.relex ? { relationHead: (texts, options) => extractRelationsWithHead(this.model, texts, options) } : {}),
     };
   }
+
+  private async predictRequests(requests: readonly TaskRequest[], options: PredictOptions): Promise<PromptedPrediction[]> {
+    const textRequests = requests.map((r): TextRequest => {
+      const labels = [...new Set(r.labels)];
+      return { text: r.text, labels, thresholds: labelThresholds(labels, options), prompt: r.prompt, words: r.words };
+    });
+    const results = await predictTexts(this.model, textRequests, pipelineOptions(options));
+    reportTruncation(results, options);
+    return results;
+  }
+}
+
+function first<T>(results: readonly T[]): T {
+  return results[0] as T;
 }
 
 function perTextLabels(
@@ -271,6 +299,7 @@ export function pipelineOptions(options: PredictOptions | StreamOptions): Pipeli
     wordSplitter: options.wordSplitter === undefined ? undefined : checkWordSplitter(options.wordSplitter),
     labelEmbeddings: options.labelEmbeddings,
     signal: options.signal,
+    batchOrder: options.batchOrder,
   };
 }
 

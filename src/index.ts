@@ -14,6 +14,19 @@ export type { EntityRelation, RelationEntity, RelationPredictOptions, RelationPr
 export type { Entity, PredictOptions, TextPrediction, Truncation, TruncationInfo } from "./types.js";
 export type { LabelEmbeddings } from "./labels/encoder.js";
 export type { StreamInput, StreamOptions, StreamResult, StreamSource, TextRecord } from "./long/stream.js";
+export {
+  getTaskSpec,
+  inputSchema,
+  optionsSchema,
+  resultFields,
+  TASK_SPECS,
+  taskNames,
+  type TaskName,
+  type TaskTypes,
+} from "./tasks/registry.js";
+export { defineTask, LABEL_SCHEMA, type RunOptions, type TaskEngine, type TaskInput, type TaskRequest, type TaskSpec } from "./tasks/spec.js";
+export type { JsonSchema, ObjectSchema } from "./tasks/schema.js";
+export type { PromptedPrediction } from "./pipeline.js";
 export type {
   Answer,
   AnswerOptions,
@@ -22,6 +35,8 @@ export type {
   ExtractOptions,
   Keyphrase,
   KeyphraseOptions,
+  NerInput,
+  NerOptions,
   Polarity,
   Relation,
   RelationOptions,

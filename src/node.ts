@@ -3,6 +3,7 @@ import { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
 import { loadGliner2 } from "./gliner2/load.js";
 import { GLiNER2 as GLiNER2Base, type Gliner2ModelLoadOptions } from "./gliner2/model.js";
 import { convertOnFirstUse } from "./runtime/node-gliner2-convert.js";
+import { withLogitsLayout } from "./inference/run.js";
 import { loadModel } from "./model/load.js";
 import { RelexOnnxMissingError } from "./relex/model-check.js";
 import { convertRelexOnFirstUse } from "./runtime/node-relex-convert.js";
@@ -22,11 +23,11 @@ export class GLiNER extends GLiNERBase {
   static async fromPretrained(source: string, options: GlinerLoadOptions = {}): Promise<GLiNER> {
     const runtime = options.runtime ?? nodeRuntime();
     try {
-      return new GLiNER(await loadModel(runtime, source, options));
+      return new GLiNER(await withLogitsLayout(await loadModel(runtime, source, options)));
     } catch (error) {
       // A relex checkpoint has no usable ONNX anywhere: convert it once into the cache (unless a file was named).
       if (!(error instanceof RelexOnnxMissingError) || options.onnxFile !== undefined) throw error;
-      return new GLiNER(await loadModel(runtime, await convertRelexOnFirstUse(source, options, error), options));
+      return new GLiNER(await withLogitsLayout(await loadModel(runtime, await convertRelexOnFirstUse(source, options, error), options)));
     }
   }
 }

@@ -3,15 +3,21 @@
  * text → words (①) → label groups × windows = passes (①) → prompt + tokens (②) → length-bucketed batches and
  * tensors (③) → session (④) → candidates (⑤) → selection across label groups, then across windows (⑤)
  * → entities (⑥).
+ *
+ * A request may carry a task prompt (the multitask helpers' `"{prompt} \n {text}"`): its words are read before
+ * the text's in every pass and count against `max_len`, so windows hold `max_len - promptWords` text words and
+ * the prompt itself is never windowed. Spans inside the prompt come back apart (`promptEntities`); spans across
+ * the boundary are dropped. A request may also bring its words already split (evaluation datasets).
  */
 import type { Candidate, DecodeItem } from "./decode/candidates.js";
+import { InvalidInputError } from "./errors.js";
 import { toEntities } from "./decode/entities.js";
 import { spanCandidates } from "./decode/span-logits.js";
 import { tokenCandidates } from "./decode/token-logits.js";
 import { runModel } from "./inference/run.js";
 import { biLabelChunks, sameLabelBatches } from "./labels/batches.js";
 import type { LabelEmbeddings } from "./labels/encoder.js";
-import { type BatchSize, planBatches } from "./long/batches.js";
+import { type BatchSize, inputOrderBatches, planBatches } from "./long/batches.js";
 import { planLabelGroups, tokenBudgets } from "./long/labels.js";
 import { mergeWindows, selectAcrossGroups, type WindowResult } from "./long/merge.js";
 import { planPasses, type WordRange } from "./long/plan.js";
@@ -20,7 +26,7 @@ import { isBiEncoder } from "./model/config.js";
 import { encodePrompt, type EncodedPrompt } from "./prompt/encode.js";
 import { buildFeeds } from "./tensors/batch.js";
 import { type Word, type WordSplitterSpec, wordSplitterFor } from "./text/words.js";
-import type { TextPrediction, Truncation } from "./types.js";
+import type { Entity, TextPrediction, Truncation } from "./types.js";
 import { checkLabelTokens } from "./validate.js";
 
 /**
@@ -37,6 +43,15 @@ export interface TextRequest {
   readonly labels: readonly string[];
   /** float32-rounded threshold per label. */
   readonly thresholds: Float32Array;
+  /** Words of `text` with their offsets, already split; the reference's splitter runs when absent. */
+  readonly words?: readonly Word[] | undefined;
+  /** A task prompt read before the text in every pass (see the top of this file). */
+  readonly prompt?: string | undefined;
+}
+
+/** A prediction with the spans found inside the request's prompt (offsets into the prompt, best per span). */
+export interface PromptedPrediction extends TextPrediction {
+  readonly promptEntities: Entity[];
 }
 
 export interface PipelineOptions {
@@ -56,11 +71,17 @@ export interface PipelineOptions {
   readonly labelEmbeddings?: LabelEmbeddings | undefined;
   /** Aborting stops the call before its next pass (the passes not yet run are never run). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * `"length"` (default): passes bucketed by sub-tokens. `"input"`: batches of the passes of `batchSize`
+   * consecutive requests, as the reference's evaluator feeds them (numeric `batchSize` only).
+   */
+  readonly batchOrder?: "length" | "input" | undefined;
 }
 
 /** How one text is cut into passes: label groups × word windows. */
 interface TextPlan {
-  readonly words: Word[];
+  readonly words: readonly Word[];
+  readonly promptWords: readonly Word[];
   /** Label indices per group; a single group holds every label. */
   readonly groups: number[][];
   readonly ranges: WordRange[];
@@ -80,7 +101,7 @@ export async function predictTexts(
   model: LoadedModel,
   requests: readonly TextRequest[],
   options: PipelineOptions,
-): Promise<TextPrediction[]> {
+): Promise<PromptedPrediction[]> {
   if (!isBiEncoder(model.config.family)) {
     // Labels go into the prompt, where a special token inside one would become a prompt marker.
     const special = [...new Set([model.config.entToken, model.config.sepToken, ...model.tokenizer.specialTokens])];
@@ -89,8 +110,9 @@ export async function predictTexts(
   const passes: Pass[] = [];
   const plans = requests.map((request, index): TextPlan => {
     const plan = planText(model, request, index, options, passes.length);
+    const prefix = plan.promptWords.map((w) => w.text);
     for (const range of plan.ranges) {
-      const passWords = plan.words.slice(range.from, range.to).map((w) => w.text);
+      const passWords = [...prefix, ...plan.words.slice(range.from, range.to).map((w) => w.text)];
       plan.groups.forEach((group, g) => {
         const labels = plan.groups.length === 1 ? request.labels : group.map((l) => request.labels[l] as string);
         passes.push({ request: index, group: g, labels, encoded: encodePrompt(labels, passWords, model.config, model.tokenizer) });
@@ -118,13 +140,22 @@ export async function predictTexts(
   });
 
   return requests.map((request, index) => {
-    const { words, groups, ranges } = plans[index] as TextPlan;
-    const windows: WindowResult[] = ranges.map((range, w) => ({ range, spans: (selected[index] as Candidate[][])[w] as Candidate[] }));
+    const { words, promptWords, groups, ranges } = plans[index] as TextPlan;
+    const inPrompt: Candidate[] = [];
+    const p = promptWords.length;
+    const windows: WindowResult[] = ranges.map((range, w) => {
+      // Selection ran over the whole pass, prompt included, as the reference selects over the prompted text.
+      const spans = (selected[index] as Candidate[][])[w] as Candidate[];
+      if (p === 0) return { range, spans };
+      inPrompt.push(...spans.filter((c) => c.end < p));
+      return { range, spans: spans.filter((c) => c.start >= p).map((c) => ({ ...c, start: c.start - p, end: c.end - p })) };
+    });
     const spans =
       windows.length === 0 ? [] : windows.length === 1 ? (windows[0] as WindowResult).spans : mergeWindows(windows, words.length, options);
     const modelWords = ranges.length === 0 ? 0 : Math.max(...ranges.map((r) => r.to)) - Math.min(...ranges.map((r) => r.from));
     return {
       entities: toEntities(spans, words, request.text, request.labels),
+      promptEntities: toEntities(bestPerSpan(inPrompt), promptWords, request.prompt ?? "", request.labels),
       words: words.length,
       modelWords,
       truncated: modelWords < words.length,
@@ -133,12 +164,32 @@ export async function predictTexts(
   });
 }
 
+/** One span per (start, end, label), the best-scored (windows repeat the prompt), in prompt order. */
+function bestPerSpan(spans: readonly Candidate[]): Candidate[] {
+  const best = new Map<string, Candidate>();
+  for (const c of spans) {
+    const key = `${c.start}:${c.end}:${c.label}`;
+    const kept = best.get(key);
+    if (kept === undefined || c.score > kept.score) best.set(key, c);
+  }
+  return [...best.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
 /** Label groups from the prompt budget, then word windows from what the largest group's prompt leaves. */
 function planText(model: LoadedModel, request: TextRequest, index: number, options: PipelineOptions, firstPass: number): TextPlan {
-  const words = wordSplitterFor(options.wordSplitter ?? model.config.wordSplitter)(request.text);
-  // Empty after strip(): no model call, as the reference.
-  if (words.length === 0) return { words, groups: [], ranges: [], firstPass };
   const { tokenizer, config } = model;
+  const split = wordSplitterFor(options.wordSplitter ?? config.wordSplitter);
+  const promptWords = request.prompt === undefined ? [] : split(request.prompt);
+  const maxWords = config.maxLen - promptWords.length;
+  if (maxWords < 1) {
+    throw new InvalidInputError(
+      "prompt",
+      `The prompt has ${promptWords.length} words but the model reads at most ${config.maxLen} words per pass, prompt included; shorten the prompt.`,
+    );
+  }
+  const words = request.words ?? split(request.text);
+  // Empty after strip(): no model call, as the reference.
+  if (words.length === 0) return { words, promptWords, groups: [], ranges: [], firstPass };
   const budgets = tokenBudgets(tokenizer.maxTokens ?? Infinity, options.maxPromptTokens);
   // Bi-encoders: labels never enter the text's sequence and cost no text tokens; they are split only to bound
   // the logits of a pass (scores unchanged, see labels/batches.ts).
@@ -150,16 +201,17 @@ function planText(model: LoadedModel, request: TextRequest, index: number, optio
           promptTokens: 0,
         };
   const finite = Number.isFinite(budgets.sequence);
+  const prefixTokens = finite ? promptWords.reduce((sum, w) => sum + tokenizer.encodeWord(w.text).length, 0) : 0;
   const ranges = planPasses(words.length, {
     truncation: options.truncation,
-    maxWords: config.maxLen,
+    maxWords,
     window: options.window,
     overlap: options.overlap,
-    maxTextTokens: finite ? budgets.sequence - promptTokens - 2 : Infinity, // 2: [CLS] and [SEP]
+    maxTextTokens: finite ? budgets.sequence - promptTokens - prefixTokens - 2 : Infinity, // 2: [CLS] and [SEP]
     wordTokens: finite ? words.map((w) => tokenizer.encodeWord(w.text).length) : undefined,
     index,
   });
-  return { words, groups, ranges, firstPass };
+  return { words, promptWords, groups, ranges, firstPass };
 }
 
 /** Label groups that fit the prompt budget, and the sub-tokens of the largest group's prompt. */
@@ -188,7 +240,11 @@ async function decodePasses(
   const thresholds = groupThresholds(requests, plans);
   const lengths = passes.map((p) => p.encoded.inputIds.length);
   const batches =
-    model.labels === undefined ? planBatches(lengths, options.batchSize) : sameLabelBatches(passes.map((p) => p.labels), lengths, options.batchSize);
+    model.labels !== undefined
+      ? sameLabelBatches(passes.map((p) => p.labels), lengths, options.batchSize)
+      : options.batchOrder === "input" && options.batchSize !== "auto"
+        ? inputOrderBatches(passes.map((p) => p.request), options.batchSize)
+        : planBatches(lengths, options.batchSize);
   let next = 0;
   const runBatches = async () => {
     for (let indices = batches[next++]; indices !== undefined; indices = batches[next++]) await runBatch(indices);

@@ -56,6 +56,11 @@ export interface PredictOptions {
    * with the signal's reason.
    */
   signal?: AbortSignal;
+  /**
+   * `"length"` (default): passes are batched by sub-token length. `"input"`: batches of `batchSize` consecutive
+   * texts, as the reference's evaluator feeds them. Results are the same up to float rounding.
+   */
+  batchOrder?: "length" | "input";
   /** Called once per text that was truncated (`truncation: "truncate"`). Without it a warning is emitted. */
   onTruncate?: (info: TruncationInfo) => void;
   /**

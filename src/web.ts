@@ -5,7 +5,8 @@
 import { GLiNER as GLiNERBase, type GlinerLoadOptions } from "./gliner.js";
 import { type LoadedGliner2, loadGliner2 } from "./gliner2/load.js";
 import { GLiNER2 as GLiNER2Base, type Gliner2ModelLoadOptions } from "./gliner2/model.js";
-import { type LoadedModel, loadModel } from "./model/load.js";
+import { type ReadyModel, withLogitsLayout } from "./inference/run.js";
+import { loadModel } from "./model/load.js";
 import { resolveBackend, type WebBackend, type WebRuntimeOptions, webRuntime, withModelBytes } from "./runtime/web.js";
 import type { ModelBytes } from "./web/sources.js";
 
@@ -20,7 +21,7 @@ export class GLiNER extends GLiNERBase {
   /** Where the model runs: "wasm" or "webgpu". */
   readonly backend: WebBackend;
 
-  protected constructor(model: LoadedModel, backend: WebBackend) {
+  protected constructor(model: ReadyModel, backend: WebBackend) {
     super(model);
     this.backend = backend;
   }
@@ -38,8 +39,8 @@ export class GLiNER extends GLiNERBase {
     const runtime = webRuntime({ ...options, device: backend });
     const model =
       typeof source === "string"
-        ? await loadModel(options.runtime ?? runtime, source, options)
-        : await loadModel(withModelBytes(runtime, source), "in-memory files", options);
+        ? await withLogitsLayout(await loadModel(options.runtime ?? runtime, source, options))
+        : await withLogitsLayout(await loadModel(withModelBytes(runtime, source), "in-memory files", options));
     return new GLiNER(model, backend);
   }
 }

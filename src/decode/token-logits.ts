@@ -11,8 +11,9 @@
 import type { FloatTensor } from "../runtime/runtime.js";
 import { type Candidate, type DecodeItem, sigmoid32, tooManyCandidates } from "./candidates.js";
 
-/** `[B, W, C, 3]` (GLiNER ≥ 0.2.21 exports) or `[3, B, W, C]` (2024 exports, e.g. onnx-community's). */
-export type TokenLogitsLayout = "BWC3" | "3BWC";
+import type { TokenLogitsLayout } from "../inference/run.js";
+
+export type { TokenLogitsLayout };
 export type TokenScore = "min" | "mean";
 
 const START = 0;
@@ -142,21 +143,4 @@ function probabilityReader(
     }
   }
   return (p, l, ch) => probs[(p * labels + l) * 3 + ch] as number;
-}
-
-/**
- * Which layout a token-logits tensor has, from its dims and the batch's known sizes; undefined when both
- * layouts fit (e.g. B = W = C = 3), in which case the caller resolves it once per model.
- */
-export function detectTokenLayout(
-  dims: readonly number[],
-  expected: { batchSize: number; maxWords: number; numClasses: number },
-): TokenLogitsLayout | undefined {
-  const { batchSize: b, maxWords: w, numClasses: c } = expected;
-  const same = (a: readonly number[]) => a.length === dims.length && a.every((v, i) => v === dims[i]);
-  const bwc3 = same([b, w, c, 3]);
-  const threeBwc = same([3, b, w, c]);
-  if (bwc3 && !threeBwc) return "BWC3";
-  if (threeBwc && !bwc3) return "3BWC";
-  return undefined;
 }

@@ -3,8 +3,6 @@
  * the batched QA helper behind `model.answer` (same prompt, label and answer order), texts only, best first.
  */
 import type { GLiNER } from "../gliner.js";
-import { answerQuestions } from "../tasks/qa.js";
-import type { TaskModel } from "../tasks/prompted.js";
 import type { Answerer } from "./qa.js";
 import type { RelationExtractor } from "./relations.js";
 
@@ -31,11 +29,9 @@ export function relationExtractorFor(model: GLiNER, options: TaskEvalOptions = {
 }
 
 export function answererFor(model: GLiNER, options: TaskEvalOptions = {}): Answerer {
-  // The public surface is all a task needs: the config and batched inference.
-  const taskModel: TaskModel = { config: model.config, inference: (texts, labels, o) => model.inference(texts, labels, o) };
   return async (questions) => {
-    const answers = await answerQuestions(
-      taskModel,
+    const answers = await model.run(
+      "qa",
       questions.map(({ question, context }) => ({ question, text: context })),
       { threshold: options.threshold ?? 0.5, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) },
     );

@@ -9,10 +9,18 @@
  * (docs/evaluation.md, test/eval/parity.test.ts).
  */
 import type { GLiNER } from "../gliner.js";
+import type { Entity } from "../types.js";
 import { type Counts, countMatches, type Scores, scoresFromCounts } from "./metrics.js";
-import { loadedModelOf } from "./model-access.js";
 import type { GoldSpan, NerDataset } from "./ner-data.js";
-import { predictOnWords, type WordSpan } from "./words-input.js";
+
+/** A predicted span over word indices, `end` inclusive. */
+export interface WordSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly label: string;
+  /** float32 probability, as the reference reports it. */
+  readonly score: number;
+}
 
 export interface NerEvalOptions {
   /** Default 0.5, the reference's. */
@@ -44,32 +52,29 @@ export async function evaluateNerDataset(
   dataset: NerDataset,
   options: NerEvalOptions = {},
 ): Promise<NerDatasetResult> {
-  const loaded = loadedModelOf(model);
   const batchSize = options.batchSize ?? 12;
   const step = batchSize * BATCHES_PER_STEP;
   const total = dataset.sentences.length;
   const predictions: WordSpan[][] = [];
-  let truncatedSentences = 0;
+  // The dataset's own words, batched in file order; a sentence past max_len is cut to its first max_len words.
+  const settings = {
+    threshold: options.threshold ?? 0.5,
+    batchSize,
+    batchOrder: "input",
+    truncation: "truncate",
+    flatNer: options.flatNer ?? true,
+    multiLabel: false,
+    tokenScore: options.tokenScore ?? "min",
+    onTruncate: () => {},
+  } as const;
   for (let first = 0; first < total; first += step) {
     const chunk = dataset.sentences.slice(first, first + step);
-    const results = await predictOnWords(
-      loaded,
-      chunk.map((s) => s.tokens),
-      dataset.labels,
-      {
-        threshold: options.threshold ?? 0.5,
-        batchSize,
-        flatNer: options.flatNer ?? true,
-        multiLabel: false,
-        tokenScore: options.tokenScore ?? "min",
-      },
-    );
-    results.forEach((result, i) => {
-      predictions.push(result.spans);
-      if (result.modelWords < (chunk[i]?.tokens.length ?? 0)) truncatedSentences++;
-    });
+    const inputs = chunk.map((s) => ({ text: s.tokens.join(" "), words: s.tokens, labels: dataset.labels }));
+    const results = await model.run("ner", inputs, settings);
+    results.forEach((entities, i) => predictions.push(wordSpans(entities, (chunk[i] as { tokens: readonly string[] }).tokens)));
     options.onProgress?.(Math.min(first + step, total), total);
   }
+  const truncatedSentences = dataset.sentences.filter((s) => s.tokens.length > model.config.maxLen).length;
   const counts = scoreNer(
     dataset.sentences.map((s) => s.entities),
     predictions,
@@ -94,4 +99,17 @@ export function scoreNer(
 /** The reference's item identity: label, (start, end), sentence index; labels compare exactly (already lowercased). */
 export function nerKey(sentence: number, span: GoldSpan): string {
   return JSON.stringify([sentence, span.start, span.end, span.label]);
+}
+
+/** Entities over `words.join(" ")` → word-index spans. */
+function wordSpans(entities: readonly Entity[], words: readonly string[]): WordSpan[] {
+  const startOf = new Map<number, number>();
+  const endOf = new Map<number, number>();
+  let at = 0;
+  words.forEach((word, i) => {
+    startOf.set(at, i);
+    endOf.set(at + word.length, i);
+    at += word.length + 1;
+  });
+  return entities.map((e) => ({ start: startOf.get(e.start) as number, end: endOf.get(e.end) as number, label: e.label, score: e.score }));
 }

@@ -1,21 +1,38 @@
 /**
  * ④ Feeds → logits through the session, read by name, with their shape checked against the batch.
- * Token-level exports come in two layouts; the layout is read off the output shape.
+ * Token-level exports come in two layouts; {@link withLogitsLayout} decides which once, when the model is loaded.
  */
 import { InferenceError } from "../errors.js";
 import type { LoadedModel } from "../model/load.js";
 import type { FloatTensor, TensorData } from "../runtime/runtime.js";
 import type { BatchShape } from "../tensors/batch.js";
-import { detectTokenLayout, type TokenLogitsLayout } from "../decode/token-logits.js";
 import { encodePrompt } from "../prompt/encode.js";
 import { buildFeeds } from "../tensors/batch.js";
+
+/** `[B, W, C, 3]` (GLiNER ≥ 0.2.21 exports) or `[3, B, W, C]` (2024 exports, e.g. onnx-community's). */
+export type TokenLogitsLayout = "BWC3" | "3BWC";
 
 export type ModelLogits =
   | { readonly layout: "span"; readonly tensor: FloatTensor }
   | { readonly layout: TokenLogitsLayout; readonly tensor: FloatTensor };
 
-/** Layout per model once seen unambiguously: B = W = C = 3 batches fit both layouts. */
-const knownLayouts = new WeakMap<LoadedModel, TokenLogitsLayout>();
+/** A loaded model with its logits layout decided. */
+export type ReadyModel = LoadedModel & { readonly logitsLayout: "span" | TokenLogitsLayout };
+
+/**
+ * Decides the logits layout once, at load: span models have one; a token model's is read off the output of one
+ * tiny pass (1 text of 1 word, 2 labels), whose shape tells the two apart.
+ */
+export async function withLogitsLayout(model: LoadedModel): Promise<ReadyModel> {
+  if (model.config.mode === "span") return { ...model, logitsLayout: "span" };
+  const encoded = encodePrompt(["a", "b"], ["x"], model.config, model.tokenizer);
+  const { feeds } = buildFeeds([encoded], { padId: model.tokenizer.padId });
+  if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds(["a", "b"]));
+  const outputs = await model.session.run(model.config.relex ? withoutPairs(feeds) : feeds, ["logits"]);
+  const layout = detectTokenLayout(outputs["logits"]?.dims ?? [], { batchSize: 1, maxWords: 1, numClasses: 2 });
+  if (layout === undefined) throw shapeError(outputs["logits"]?.dims ?? [], "[1, 1, 2, 3] or [3, 1, 1, 2]");
+  return { ...model, logitsLayout: layout };
+}
 
 export async function runModel(
   model: LoadedModel,
@@ -36,34 +53,27 @@ export async function runModel(
     if (!sameDims(tensor.dims, expected)) throw shapeError(tensor.dims, `[${expected.join(", ")}]`);
     return { layout: "span", tensor };
   }
-  const expected = { batchSize, maxWords, numClasses: maxLabels };
-  const detected = detectTokenLayout(tensor.dims, expected);
-  if (detected !== undefined) {
-    knownLayouts.set(model, detected);
-    return { layout: detected, tensor };
-  }
-  if (!fitsEither(tensor.dims, expected)) {
-    throw shapeError(tensor.dims, `[${batchSize}, ${maxWords}, ${maxLabels}, 3] or [3, ${batchSize}, ${maxWords}, ${maxLabels}]`);
-  }
-  return { layout: knownLayouts.get(model) ?? (await probeTokenLayout(model)), tensor };
+  const layout = (model as Partial<ReadyModel>).logitsLayout;
+  if (layout === undefined || layout === "span") throw new InferenceError("A token-level model ran before its logits layout was decided (a gliner-ts bug).");
+  const dims = layout === "BWC3" ? [batchSize, maxWords, maxLabels, 3] : [3, batchSize, maxWords, maxLabels];
+  if (!sameDims(tensor.dims, dims)) throw shapeError(tensor.dims, `[${dims.join(", ")}]`);
+  return { layout, tensor };
 }
 
-/** One tiny pass (1 text of 1 word, 2 labels) whose output shape tells the layouts apart. */
-async function probeTokenLayout(model: LoadedModel): Promise<TokenLogitsLayout> {
-  const encoded = encodePrompt(["a", "b"], ["x"], model.config, model.tokenizer);
-  const { feeds } = buildFeeds([encoded], { padId: model.tokenizer.padId });
-  if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds(["a", "b"]));
-  const outputs = await model.session.run(model.config.relex ? withoutPairs(feeds) : feeds, ["logits"]);
-  const layout = detectTokenLayout(outputs["logits"]?.dims ?? [], { batchSize: 1, maxWords: 1, numClasses: 2 });
-  if (layout === undefined) throw shapeError(outputs["logits"]?.dims ?? [], "[1, 1, 2, 3] or [3, 1, 1, 2]");
-  knownLayouts.set(model, layout);
-  return layout;
-}
-
-function fitsEither(dims: readonly number[], e: { batchSize: number; maxWords: number; numClasses: number }): boolean {
-  return (
-    sameDims(dims, [e.batchSize, e.maxWords, e.numClasses, 3]) || sameDims(dims, [3, e.batchSize, e.maxWords, e.numClasses])
-  );
+/**
+ * Which layout a token-logits tensor has, from its dims and the batch's known sizes; undefined when both fit
+ * (e.g. B = W = C = 3), which the load-time probe (1 × 1 × 2) never is.
+ */
+export function detectTokenLayout(
+  dims: readonly number[],
+  expected: { batchSize: number; maxWords: number; numClasses: number },
+): TokenLogitsLayout | undefined {
+  const { batchSize: b, maxWords: w, numClasses: c } = expected;
+  const bwc3 = sameDims(dims, [b, w, c, 3]);
+  const threeBwc = sameDims(dims, [3, b, w, c]);
+  if (bwc3 && !threeBwc) return "BWC3";
+  if (threeBwc && !bwc3) return "3BWC";
+  return undefined;
 }
 
 function sameDims(a: readonly number[], b: readonly number[]): boolean {

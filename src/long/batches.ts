@@ -52,3 +52,15 @@ export function planBatches(lengths: readonly number[], batchSize: BatchSize): n
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+/** Indices of passes grouped by `batchSize` consecutive requests (`requestOf[i]`: the request of pass i), in input order. */
+export function inputOrderBatches(requestOf: readonly number[], batchSize: number): number[][] {
+  const batches = new Map<number, number[]>();
+  requestOf.forEach((request, pass) => {
+    const key = Math.floor(request / batchSize);
+    const batch = batches.get(key);
+    if (batch === undefined) batches.set(key, [pass]);
+    else batch.push(pass);
+  });
+  return [...batches.values()];
+}

@@ -19,7 +19,6 @@ import { createMetrics } from "./metrics.js";
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from "./options.js";
 import { registerPage } from "./page.js";
 import { registerModelFiles } from "./routes/model-files.js";
-import { registerNerRoute } from "./routes/ner.js";
 import { registerSchemaRoute } from "./routes/schema.js";
 import { registerSystemRoutes } from "./routes/system.js";
 import { registerTaskRoutes } from "./routes/tasks.js";
@@ -131,8 +130,7 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
   app.addHook("onClose", async () => batcher.close());
 
   installErrorHandlers(app);
-  registerNerRoute(app, ctx);
-  const tasks = ["ner", ...registerTaskRoutes(app, ctx)];
+  const tasks = registerTaskRoutes(app, ctx);
   if (options.gliner2 !== undefined) {
     const gliner2 = loadingModel(options.gliner2, "GLiNER2 model", (error) => app.log.error({ err: error }, "GLiNER2 model failed to load"));
     registerSchemaRoute(app, ctx, gliner2.get);

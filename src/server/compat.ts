@@ -11,10 +11,9 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Entity, Relation, RelationPrediction } from "../index.js";
-import { extractRelationsBatch } from "../tasks/relations.js";
 import { CodePointIndex } from "../text/offsets.js";
 import { type ServerContext, checkTextLength, clientGone } from "./context.js";
-import { batchGroup, keyOf, nerGroup, taskModel } from "./groups.js";
+import { batchGroup, keyOf } from "./groups.js";
 import { HttpError } from "./http-errors.js";
 import { errorResponses, labelsSchema, thresholdSchema } from "./schemas.js";
 
@@ -122,7 +121,10 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
         const found = await ctx.batcher.submit(group, { text: body.text, labels: body.labels, relations: body.relations ?? [] }, signal);
         return relexAnswer(found, new CodePointIndex(body.text));
       }
-      const entities = await ctx.batcher.submit(nerGroup(model, settings, batching.maxBatchSize), { text: body.text, labels: body.labels }, signal);
+      const nerGroup = batchGroup<{ text: string; labels: string[] }, Entity[]>(keyOf("ner", settings), (items, deadline) =>
+        model.run("ner", items, { ...settings, batchSize: batching.maxBatchSize, truncation: "window" as const, ...(deadline === undefined ? {} : { signal: deadline }) }),
+      );
+      const entities = await ctx.batcher.submit(nerGroup, { text: body.text, labels: body.labels }, signal);
       const points = new CodePointIndex(body.text);
       const toPoints = (utf16: number) => points.toCodePoint(utf16);
       const answer = { entities: entities.map((e) => ({ ...e, start: toPoints(e.start), end: toPoints(e.end) })) };
@@ -130,7 +132,7 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
       if (body.relations == null || body.relations.length === 0) return answer;
       const relationSettings = { relations: body.relations, relationThreshold: body.relation_threshold ?? 0.5, labels: body.labels };
       const group = batchGroup<{ text: string; entities: Entity[] }, Relation[]>(keyOf("compat-relations", relationSettings), (items) =>
-        extractRelationsBatch(taskModel(model), items, {
+        model.run("relations", items, {
           relations: relationSettings.relations,
           relationThreshold: relationSettings.relationThreshold,
           batchSize: batching.maxBatchSize,

@@ -2,6 +2,7 @@
  * JSON schemas shared by the routes. They drive request validation, response serialization and the OpenAPI
  * document, so what the docs say is what the server checks.
  */
+import { type JsonSchema, LABEL_SCHEMA } from "../index.js";
 import type { ServerLimits } from "./options.js";
 
 export const entitySchema = {
@@ -72,3 +73,24 @@ export const thresholdSchema = {
 
 /** Refs to the shared schemas; register them once with `app.addSchema`. */
 export const sharedSchemas = [entitySchema, errorSchema] as const;
+
+/**
+ * A task schema with the server's caps added: labels at most `maxLabelLength` characters and `maxLabels` to a
+ * list, other strings at most `maxTextLength`.
+ */
+export function limitSchema(schema: JsonSchema, limits: ServerLimits): JsonSchema {
+  if (schema === LABEL_SCHEMA) return { ...schema, maxLength: limits.maxLabelLength };
+  if (schema.$ref !== undefined) return schema;
+  const out: Record<string, unknown> = { ...schema };
+  if (schema.type === "string" && schema.enum === undefined && schema.maxLength === undefined) out["maxLength"] = limits.maxTextLength;
+  if (schema.items !== undefined) {
+    out["items"] = limitSchema(schema.items, limits);
+    if (schema.items === LABEL_SCHEMA && schema.maxItems === undefined) out["maxItems"] = limits.maxLabels;
+  }
+  if (schema.properties !== undefined) {
+    out["properties"] = Object.fromEntries(Object.entries(schema.properties).map(([k, s]) => [k, limitSchema(s, limits)]));
+  }
+  if (typeof schema.additionalProperties === "object") out["additionalProperties"] = limitSchema(schema.additionalProperties, limits);
+  if (schema.anyOf !== undefined) out["anyOf"] = schema.anyOf.map((s) => limitSchema(s, limits));
+  return out as JsonSchema;
+}

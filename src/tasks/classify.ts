@@ -10,10 +10,10 @@
  */
 import { InvalidInputError } from "../errors.js";
 import type { Entity } from "../types.js";
-import { checkLabels, checkText } from "../validate.js";
-import { checkTemplate, runOptions } from "./options.js";
-import { runPrompted, type TaskModel } from "./prompted.js";
+import { checkTemplate } from "./options.js";
 import { CLASSES_SEPARATOR, CLASSIFY_LABELS, CLASSIFY_PROMPT, NO_CLASS } from "./prompts.js";
+import { objectSchema } from "./schema.js";
+import { defineTask, labels, prompt, threshold } from "./spec.js";
 import type { Classification, ClassifyOptions } from "./types.js";
 
 export interface ClassPrompt {
@@ -22,9 +22,10 @@ export interface ClassPrompt {
   readonly ranges: readonly { readonly label: string; readonly start: number; readonly end: number }[];
 }
 
-/** The prompt for a class list and where each class lands in it. */
+/** The prompt for a class list and where each class lands in it (`template`: one `{classes}` or `{}`). */
 export function classPrompt(template: string, classes: readonly string[]): ClassPrompt {
-  const [before = "", after = ""] = template.split("{classes}");
+  const marker = "\u0000";
+  const [before = "", after = ""] = checkTemplate(template, "classes")(marker).split(marker);
   const ranges: { label: string; start: number; end: number }[] = [];
   let at = before.length;
   for (const label of classes) {
@@ -63,41 +64,42 @@ function softmaxFirst(scores: readonly number[]): number {
   return Math.fround(1 / sum);
 }
 
-export interface ClassifyRequest {
-  readonly text: string;
-  readonly classes: readonly string[];
-}
-
-export async function classifyTexts(
-  model: TaskModel,
-  requests: readonly ClassifyRequest[],
-  options: ClassifyOptions = {},
-): Promise<Classification[][]> {
-  const template = checkTemplate(options.prompt ?? CLASSIFY_PROMPT, "classes");
-  const prompts = requests.map(({ text, classes }, i) => {
-    const where = requests.length === 1 ? "" : `[${i}]`;
-    checkText(text, `text${where}`);
-    const checked = checkLabels(classes, `classes${where}`);
-    const ambiguous = checked.find((c) => c !== c.trim() || c.includes(CLASSES_SEPARATOR));
-    if (ambiguous !== undefined) {
-      throw new InvalidInputError(
-        `classes${where}`,
-        `class "${ambiguous}" contains "${CLASSES_SEPARATOR}" or surrounding spaces, so it cannot be told apart in the prompt; rename it.`,
-      );
-    }
-    return classPrompt(template, checked);
-  });
-  const results = await runPrompted(
-    model,
-    requests.map(({ text }, i) => ({ prompt: (prompts[i] as ClassPrompt).prompt, text, labels: CLASSIFY_LABELS })),
-    runOptions(options, options.threshold ?? 0.5),
-  );
-  return results.map(({ promptEntities }, i) => {
-    const found: Classification[] = [];
-    for (const span of promptEntities) {
-      const label = classOfSpan(span, prompts[i] as ClassPrompt);
-      if (label !== undefined) found.push({ label, score: span.score });
-    }
-    return classifications(found, options.multiLabel === true);
-  });
-}
+export const classifyTask = defineTask<{ text: string; classes: readonly string[] }, ClassifyOptions, Classification[]>({
+  name: "classify",
+  summary: "Text classification",
+  description: 'The class of the text among `classes` (with `multiLabel`, every class found), or "other".',
+  input: objectSchema({ classes: labels("Class names.", ["sports", "politics"]) }, ["classes"]),
+  options: objectSchema({
+    threshold: threshold(0.5),
+    multiLabel: { type: "boolean", default: false, description: "Every class found with its probability, instead of the best one." },
+    prompt: prompt(CLASSIFY_PROMPT, "Prompt template with {classes} (or the reference's {})."),
+  }),
+  result: {
+    name: "classifications",
+    schema: { type: "array", items: { type: "object", required: ["label", "score"], properties: { label: { type: "string" }, score: { type: "number" } } } },
+  },
+  async run(engine, inputs, options) {
+    const prompts = inputs.map(({ classes }, i) => {
+      const checked = [...new Set(classes)];
+      const ambiguous = checked.find((c) => c !== c.trim() || c.includes(CLASSES_SEPARATOR));
+      if (ambiguous !== undefined) {
+        throw new InvalidInputError(
+          "classes",
+          `${inputs.length === 1 ? "classes" : `inputs[${i}].classes`}: class "${ambiguous}" contains "${CLASSES_SEPARATOR}" or surrounding spaces, so it cannot be told apart in the prompt; rename it.`,
+        );
+      }
+      return classPrompt(options.prompt as string, checked);
+    });
+    // multiLabel is post-processing only: the model call is flat and single-label, as the reference's.
+    const callOptions = { ...options, flatNer: true, multiLabel: false };
+    const predictions = await engine.predict(inputs.map(({ text }, i) => ({ prompt: (prompts[i] as ClassPrompt).prompt, text, labels: CLASSIFY_LABELS })), callOptions);
+    return predictions.map(({ promptEntities }, i) => {
+      const found: Classification[] = [];
+      for (const span of promptEntities) {
+        const name = classOfSpan(span, prompts[i] as ClassPrompt);
+        if (name !== undefined) found.push({ label: name, score: span.score });
+      }
+      return classifications(found, options.multiLabel === true);
+    });
+  },
+});

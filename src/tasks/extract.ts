@@ -4,28 +4,27 @@
  * spans inside the instruction are dropped and offsets are into the caller's text, not the prompted text.
  */
 import type { Entity } from "../types.js";
-import { checkLabels, checkText } from "../validate.js";
-import { checkPrompt, runOptions } from "./options.js";
-import { runPrompted, type TaskModel } from "./prompted.js";
 import { OPEN_IE_LABELS } from "./prompts.js";
+import { objectSchema } from "./schema.js";
+import { defineTask, entitySchema, flatNer, labels, multiLabel, threshold } from "./spec.js";
+import { nerTask } from "./ner.js";
 import type { ExtractOptions } from "./types.js";
 
-export interface ExtractRequest {
-  readonly instruction: string;
-  readonly text: string;
-}
-
-export async function extractOpen(model: TaskModel, requests: readonly ExtractRequest[], options: ExtractOptions = {}): Promise<Entity[][]> {
-  const labels = checkLabels(options.labels ?? OPEN_IE_LABELS);
-  const prompted = requests.map(({ instruction, text }, i) => {
-    const where = requests.length === 1 ? "" : `[${i}]`;
-    return { prompt: checkPrompt(instruction, `instruction${where}`), text: checkText(text, `text${where}`), labels };
-  });
-  const results = await runPrompted(model, prompted, {
-    ...runOptions(options, options.threshold ?? 0.5),
-    labelThresholds: options.labelThresholds,
-    flatNer: options.flatNer,
-    multiLabel: options.multiLabel,
-  });
-  return results.map((r) => r.entities);
-}
+export const extractTask = defineTask<{ text: string; instruction: string }, ExtractOptions, Entity[]>({
+  name: "extract",
+  summary: "Open extraction",
+  description: 'The spans of the text that answer `instruction` (labels default to ["match"]).',
+  input: objectSchema({ instruction: { type: "string", description: "What to find; may be empty.", examples: ["Find every product name:"] } }, ["instruction"]),
+  options: objectSchema({
+    labels: { ...labels("Span labels (default match)."), default: OPEN_IE_LABELS },
+    threshold: threshold(0.5),
+    labelThresholds: nerTask.options.properties["labelThresholds"] as object,
+    flatNer,
+    multiLabel,
+  }),
+  result: { name: "entities", schema: { type: "array", items: entitySchema } },
+  async run(engine, inputs, options) {
+    const requests = inputs.map(({ instruction, text }) => ({ prompt: instruction, text, labels: options.labels as readonly string[] }));
+    return (await engine.predict(requests, options)).map((p) => p.entities);
+  },
+});

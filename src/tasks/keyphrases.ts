@@ -5,10 +5,9 @@
  * the phrase is ranked by its best mention's score.
  */
 import type { Entity } from "../types.js";
-import { checkLabels, checkText } from "../validate.js";
-import { checkPrompt, checkTopK, runOptions } from "./options.js";
-import { runPrompted, type TaskModel } from "./prompted.js";
 import { KEYPHRASE_LABELS, KEYPHRASE_PROMPT } from "./prompts.js";
+import { objectSchema } from "./schema.js";
+import { defineTask, entitySchema, labels, prompt, threshold, topK } from "./spec.js";
 import type { Keyphrase, KeyphraseOptions } from "./types.js";
 
 /** Groups mentions by normalised phrase; best score first, then first occurrence. */
@@ -28,15 +27,26 @@ export function rankKeyphrases(mentions: readonly Entity[], topK?: number): Keyp
   return topK === undefined ? ranked : ranked.slice(0, topK);
 }
 
-export async function extractKeyphraseLists(
-  model: TaskModel,
-  texts: readonly string[],
-  options: KeyphraseOptions = {},
-): Promise<Keyphrase[][]> {
-  const prompt = checkPrompt(options.prompt ?? KEYPHRASE_PROMPT);
-  const labels = checkLabels(options.labels ?? KEYPHRASE_LABELS);
-  const topK = checkTopK(options.topK);
-  const requests = texts.map((text, i) => ({ prompt, text: checkText(text, texts.length === 1 ? "text" : `texts[${i}]`), labels }));
-  const results = await runPrompted(model, requests, runOptions(options, options.threshold ?? 0.5));
-  return results.map(({ entities }) => rankKeyphrases(entities, topK));
-}
+export const keyphrasesTask = defineTask<{ text: string }, KeyphraseOptions, Keyphrase[]>({
+  name: "keyphrases",
+  summary: "Key phrases",
+  description: "Key phrases, best first, each with its mentions (grouped case-insensitively).",
+  input: objectSchema({}),
+  options: objectSchema({
+    threshold: threshold(0.5),
+    topK,
+    prompt: prompt(KEYPHRASE_PROMPT, "Prompt before the text."),
+    labels: { ...labels("Span labels (default key phrase)."), default: KEYPHRASE_LABELS },
+  }),
+  result: {
+    name: "keyphrases",
+    schema: {
+      type: "array",
+      items: { type: "object", required: ["phrase", "score", "mentions"], properties: { phrase: { type: "string" }, score: { type: "number" }, mentions: { type: "array", items: entitySchema } } },
+    },
+  },
+  async run(engine, inputs, options) {
+    const requests = inputs.map(({ text }) => ({ prompt: options.prompt as string, text, labels: options.labels as readonly string[] }));
+    return (await engine.predict(requests, options)).map(({ entities }) => rankKeyphrases(entities, options.topK));
+  },
+});

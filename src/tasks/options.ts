@@ -1,47 +1,23 @@
-/** Checks shared by the task helpers, so every task reports bad input the same way. */
+/** Checks the tasks share beyond their schemas: prompt templates with one placeholder. */
 import { InvalidInputError } from "../errors.js";
-import type { PredictOptions } from "../types.js";
-import { checkPositiveInteger, checkText, checkThreshold, describe } from "../validate.js";
-import type { TaskRunOptions } from "./types.js";
+import { describe } from "../validate.js";
 
-/** The pass-through core options of a task call plus its model-call threshold. */
-export function runOptions(options: TaskRunOptions, threshold: number, argument = "threshold"): PredictOptions {
-  return {
-    threshold: checkThreshold(threshold, argument),
-    truncation: options.truncation,
-    window: options.window,
-    overlap: options.overlap,
-    batchSize: options.batchSize,
-    onTruncate: options.onTruncate,
-    tokenScore: options.tokenScore,
-  };
-}
-
-/** A string that must hold words, e.g. a question. */
-export function checkNonBlank(value: unknown, argument: string, example: string): string {
-  const text = checkText(value, argument);
-  if (text.trim() === "") throw new InvalidInputError(argument, `${argument} is empty; give ${example}.`);
-  return text;
-}
-
-/** A prompt may be empty ("" is the reference's open-extraction default) but must be a string. */
-export function checkPrompt(value: unknown, argument = "prompt"): string {
-  return checkText(value, argument);
-}
-
-/** A template that must contain `{name}` exactly once. */
-export function checkTemplate(value: unknown, placeholder: string, argument = "prompt"): string {
-  const template = checkText(value, argument);
-  const count = template.split(`{${placeholder}}`).length - 1;
-  if (count !== 1) {
+/**
+ * A template with its placeholder exactly once: `{name}`, or the reference's positional `{}` (a Python user's
+ * template works unchanged). Returns a filler for the placeholder.
+ */
+export function checkTemplate(template: string, name: string, argument = "prompt"): (value: string) => string {
+  const named = template.split(`{${name}}`).length - 1;
+  const positional = template.split("{}").length - 1;
+  if (named + positional !== 1) {
     throw new InvalidInputError(
       argument,
-      `${argument} must contain the placeholder {${placeholder}} exactly once; got ${describe(template)} (${count} times).`,
+      `${argument} must contain the placeholder {${name}} (or the reference's {}) exactly once; got ${describe(template)} (${named + positional} times).`,
     );
   }
-  return template;
-}
-
-export function checkTopK(value: unknown): number | undefined {
-  return value === undefined ? undefined : checkPositiveInteger(value, "topK");
+  const placeholder = named === 1 ? `{${name}}` : "{}";
+  const at = template.indexOf(placeholder);
+  const before = template.slice(0, at);
+  const after = template.slice(at + placeholder.length);
+  return (value) => `${before}${value}${after}`;
 }

@@ -3,7 +3,7 @@
  * reference's helpers build it (urchade/GLiNER@c2bb58d, `gliner/multitask/*.py`, `prepare_texts`).
  *
  * Templates written in Python with `{}` use named placeholders here (`{question}`, `{classes}`); the text
- * they produce is identical.
+ * they produce is identical, and a template with the reference's `{}` is accepted as well.
  */
 
 /** Between the prompt and the user's text: `f"{self.prompt} \n {text}"` in every helper's `prepare_texts`. */
@@ -82,8 +82,3 @@ export const SENTIMENT_LABELS = {
  */
 export const KEYPHRASE_PROMPT = "Extract the most important key phrases from the text:";
 export const KEYPHRASE_LABELS: readonly string[] = ["key phrase"];
-
-/** Fills `{name}` placeholders; a placeholder left in the template is a caller mistake reported by the task. */
-export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? (values[name] as string) : whole));
-}

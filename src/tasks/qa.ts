@@ -4,39 +4,26 @@
  * best first. Unlike the reference, answers found inside the prompt (the question itself) are dropped, and
  * each answer carries its offsets in the caller's text.
  */
-import { fillTemplate, QA_LABELS, QA_PROMPT } from "./prompts.js";
-import { runPrompted, type TaskModel } from "./prompted.js";
-import { checkNonBlank, checkTemplate, checkTopK, runOptions } from "./options.js";
+import { checkTemplate } from "./options.js";
+import { QA_LABELS, QA_PROMPT } from "./prompts.js";
+import { objectSchema } from "./schema.js";
+import { defineTask, prompt, spanSchema, threshold, topK } from "./spec.js";
 import type { Answer, AnswerOptions } from "./types.js";
-import { checkText } from "../validate.js";
 
-export interface QuestionRequest {
-  readonly question: string;
-  readonly text: string;
-}
-
-/** Answers for many (question, text) pairs in one batched run. */
-export async function answerQuestions(
-  model: TaskModel,
-  requests: readonly QuestionRequest[],
-  options: AnswerOptions = {},
-): Promise<Answer[][]> {
-  const template = checkTemplate(options.prompt ?? QA_PROMPT, "question");
-  const topK = checkTopK(options.topK);
-  const prompted = requests.map(({ question, text }, i) => {
-    const where = requests.length === 1 ? "" : `[${i}]`;
-    return {
-      prompt: fillTemplate(template, { question: checkNonBlank(question, `question${where}`, 'a question, e.g. "Who founded Microsoft?"') }),
-      text: checkText(text, `text${where}`),
-      labels: QA_LABELS,
-    };
-  });
-  const results = await runPrompted(model, prompted, runOptions(options, options.threshold ?? 0.5));
-  return results.map(({ entities }) => {
-    // The reference: sorted(prediction, key=score, reverse=True), which keeps text order among equal scores.
-    const answers = entities
-      .map(({ text, start, end, score }) => ({ text, start, end, score }))
-      .sort((a, b) => b.score - a.score);
-    return topK === undefined ? answers : answers.slice(0, topK);
-  });
-}
+export const qaTask = defineTask<{ text: string; question: string }, AnswerOptions, Answer[]>({
+  name: "qa",
+  summary: "Question answering",
+  description: "Answers to `question` found in the text, best first.",
+  input: objectSchema({ question: { type: "string", minLength: 1, pattern: "\\S", description: "The question.", examples: ["Who founded Microsoft?"] } }, ["question"]),
+  options: objectSchema({ threshold: threshold(0.5), topK, prompt: prompt(QA_PROMPT, "Prompt template with {question} (or the reference's {}).") }),
+  result: { name: "answers", schema: { type: "array", items: spanSchema() } },
+  async run(engine, inputs, options) {
+    const fill = checkTemplate(options.prompt as string, "question");
+    const predictions = await engine.predict(inputs.map(({ question, text }) => ({ prompt: fill(question), text, labels: QA_LABELS })), options);
+    return predictions.map(({ entities }) => {
+      // The reference: sorted(prediction, key=score, reverse=True), which keeps text order among equal scores.
+      const answers = entities.map(({ text, start, end, score }) => ({ text, start, end, score })).sort((a, b) => b.score - a.score);
+      return options.topK === undefined ? answers : answers.slice(0, options.topK);
+    });
+  },
+});

@@ -12,87 +12,89 @@
  */
 import { InvalidInputError } from "../errors.js";
 import type { Entity } from "../types.js";
-import { checkLabels, checkText, checkThreshold, describe } from "../validate.js";
-import { checkPrompt, runOptions } from "./options.js";
-import { runPrompted, type PromptedRequest, type TaskModel } from "./prompted.js";
+import { describe } from "../validate.js";
 import { DEFAULT_ENTITY_LABELS, RELATION_PROMPT } from "./prompts.js";
-import { checkRelations, linkRelations, relationLabels, type RelationLabel } from "./relation-link.js";
+import { checkRelations, linkRelations, relationLabels } from "./relation-link.js";
+import { objectSchema } from "./schema.js";
+import { defineTask, entitySchema, flatNer, label, labels, multiLabel, threshold, type TaskRequest } from "./spec.js";
 import type { Relation, RelationOptions } from "./types.js";
 
-export interface RelationRequest {
+export interface RelationInput {
   readonly text: string;
   /** Entities of this text already extracted (offsets into it); skips the NER step for it. */
   readonly entities?: readonly Entity[] | undefined;
 }
 
-export async function extractRelationsBatch(
-  model: TaskModel,
-  requests: readonly RelationRequest[],
-  options: RelationOptions,
-): Promise<Relation[][]> {
-  if (typeof options !== "object" || options === null) {
-    throw new InvalidInputError("options", `extractRelations needs options with at least { relations: [...] }; got ${describe(options)}.`);
-  }
-  if (model.relationHead) {
-    if (requests.some((r) => r.entities !== undefined)) {
-      throw new InvalidInputError("entities", "This is a relex model: it finds the entities and their relations in one pass, so entities cannot be given; drop the entities option.");
+const relationSpec = {
+  anyOf: [
+    label,
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["relation"],
+      properties: {
+        relation: label,
+        pairsFilter: { type: "array", minItems: 1, items: { type: "array", minItems: 2, maxItems: 2, items: label }, description: "Allowed [sourceType, targetType] pairs." },
+        distanceThreshold: { type: "number", minimum: 0, description: "Largest character gap between the two mentions." },
+      },
+    },
+  ],
+} as const;
+
+export const relationsTask = defineTask<RelationInput, Omit<RelationOptions, "entities">, Relation[]>({
+  name: "relations",
+  summary: "Relations between entities",
+  description: 'NER with `entityLabels`, then `"<source> <> <relation>"` labels on the prompted text; each target is an extracted entity.',
+  input: objectSchema({ entities: { type: "array", items: entitySchema, description: "Entities already extracted from this text (skips the NER step)." } }),
+  options: objectSchema(
+    {
+      relations: { type: "array", minItems: 1, items: relationSpec, description: "Relation names or { relation, pairsFilter?, distanceThreshold? }.", examples: [["founder"]] },
+      entityLabels: labels('Entity types of the NER step (default ["named entity"]).'),
+      entityThreshold: threshold(0.5, "NER threshold."),
+      relationThreshold: threshold(0.5, "Threshold of the relation step's target spans."),
+      // No schema default: relex models (own relation head) refuse a prompt, so "not given" must stay visible.
+      prompt: { type: "string", description: "Prompt before the text in the relation step (default: the reference's)." },
+      flatNer,
+      multiLabel,
+    },
+    ["relations"],
+  ),
+  result: {
+    name: "relations",
+    schema: { type: "array", items: { type: "object", required: ["source", "relation", "target", "score"], properties: { source: entitySchema, relation: { type: "string" }, target: entitySchema, score: { type: "number" } } } },
+  },
+  async run(engine, inputs, options) {
+    if (engine.relationHead !== undefined) {
+      const given = inputs.find((r) => r.entities !== undefined)?.entities;
+      return engine.relationHead(inputs.map((r) => r.text), given === undefined ? options : { ...options, entities: given });
     }
-    return model.relationHead(requests.map((r) => r.text), options);
-  }
-  const entityLabels = checkLabels(options.entityLabels ?? DEFAULT_ENTITY_LABELS, "entityLabels");
-  const everyTextHasEntities = requests.every((r) => r.entities !== undefined);
-  const relations = checkRelations(options.relations, everyTextHasEntities && options.entityLabels === undefined ? undefined : entityLabels);
-  const prompt = checkPrompt(options.prompt ?? RELATION_PROMPT);
-  const relationThreshold = checkThreshold(options.relationThreshold ?? 0.5, "relationThreshold");
-  const entityThreshold = checkThreshold(options.entityThreshold ?? 0.5, "entityThreshold");
-  requests.forEach((r, i) => {
-    const where = requests.length === 1 ? "" : `[${i}]`;
-    checkText(r.text, `text${where}`);
-    if (r.entities !== undefined) checkEntities(r.text, r.entities, `entities${where}`);
-  });
-
-  const entities = await entitiesOf(model, requests, entityLabels, runOptions(options, entityThreshold, "entityThreshold"));
-  const labels = entities.map((list) => relationLabels(list, relations));
-  const prompted: PromptedRequest[] = [];
-  const promptedIndex: (number | undefined)[] = labels.map((list, i) => {
-    if (list.length === 0) return undefined; // no source mention: no relation call
-    prompted.push({
-      prompt,
-      text: (requests[i] as RelationRequest).text,
-      labels: list.map((l) => l.label),
+    const entityLabels = [...new Set(options.entityLabels ?? DEFAULT_ENTITY_LABELS)];
+    const everyTextHasEntities = inputs.every((r) => r.entities !== undefined);
+    const relations = checkRelations(options.relations, everyTextHasEntities && options.entityLabels === undefined ? undefined : entityLabels);
+    inputs.forEach((r, i) => {
+      if (r.entities !== undefined) checkEntities(r.text, r.entities, inputs.length === 1 ? "entities" : `inputs[${i}].entities`);
     });
-    return prompted.length - 1;
-  });
-  const results = await runPrompted(model, prompted, {
-    ...runOptions(options, relationThreshold, "relationThreshold"),
-    flatNer: options.flatNer,
-    multiLabel: options.multiLabel,
-  });
-  return labels.map((list: RelationLabel[], i) => {
-    const at = promptedIndex[i];
-    if (at === undefined) return [];
-    return linkRelations(results[at]?.entities ?? [], list, entities[i] as Entity[]);
-  });
-}
 
-/** NER for the texts that need it, in one batched call; given entities are used as they are. */
-async function entitiesOf(
-  model: TaskModel,
-  requests: readonly RelationRequest[],
-  entityLabels: readonly string[],
-  options: ReturnType<typeof runOptions>,
-): Promise<Entity[][]> {
-  const missing = requests.map((r, i) => (r.entities === undefined ? i : -1)).filter((i) => i >= 0);
-  const found =
-    missing.length === 0
-      ? []
-      : await model.inference(
-          missing.map((i) => (requests[i] as RelationRequest).text),
-          missing.map(() => entityLabels),
-          { ...options, flatNer: true, multiLabel: false },
-        );
-  return requests.map((r, i) => (r.entities !== undefined ? [...r.entities] : (found[missing.indexOf(i)]?.entities ?? [])));
-}
+    // NER for the texts that need it, in one batched call; given entities are used as they are.
+    const missing = inputs.map((r, i) => (r.entities === undefined ? i : -1)).filter((i) => i >= 0);
+    const nerOptions = { ...options, threshold: options.entityThreshold, flatNer: true, multiLabel: false };
+    const found = missing.length === 0 ? [] : await engine.predict(missing.map((i) => ({ text: (inputs[i] as RelationInput).text, labels: entityLabels })), nerOptions);
+    const entities = inputs.map((r, i) => (r.entities !== undefined ? [...r.entities] : (found[missing.indexOf(i)]?.entities ?? [])));
+
+    const labelLists = entities.map((list) => relationLabels(list, relations));
+    const requests: TaskRequest[] = [];
+    const at = labelLists.map((list, i) => {
+      if (list.length === 0) return undefined; // no source mention: no relation call
+      requests.push({ prompt: options.prompt ?? RELATION_PROMPT, text: (inputs[i] as RelationInput).text, labels: list.map((l) => l.label) });
+      return requests.length - 1;
+    });
+    const predictions = requests.length === 0 ? [] : await engine.predict(requests, { ...options, threshold: options.relationThreshold });
+    return labelLists.map((list, i) => {
+      const index = at[i];
+      return index === undefined ? [] : linkRelations(predictions[index]?.entities ?? [], list, entities[i] as Entity[]);
+    });
+  },
+});
 
 function checkEntities(text: string, entities: unknown, argument: string): void {
   if (!Array.isArray(entities)) throw new InvalidInputError(argument, `${argument} must be an array of entities; got ${describe(entities)}.`);

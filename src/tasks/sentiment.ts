@@ -4,50 +4,43 @@
  * style, with one descriptive label per polarity, so a span gets at most one polarity (flat decoding).
  */
 import { InvalidInputError } from "../errors.js";
-import { checkText, describe } from "../validate.js";
-import { checkPrompt, runOptions } from "./options.js";
-import { runPrompted, type TaskModel } from "./prompted.js";
 import { SENTIMENT_LABELS, SENTIMENT_PROMPT } from "./prompts.js";
+import { objectSchema } from "./schema.js";
+import { defineTask, label, prompt, spanSchema, threshold } from "./spec.js";
 import type { Polarity, SentimentOptions, SentimentSpan } from "./types.js";
 
 const POLARITIES: readonly Polarity[] = ["positive", "negative", "neutral"];
 
-const isPolarity = (value: unknown): value is Polarity => POLARITIES.includes(value as Polarity);
-
-/** The model label of each requested polarity, checked. */
+/** The model label of each requested polarity (schema-checked options). */
 export function sentimentLabels(options: SentimentOptions): Map<string, Polarity> {
-  const polarities: unknown = options.polarities ?? POLARITIES;
-  if (!Array.isArray(polarities) || polarities.length === 0) {
-    throw new InvalidInputError("polarities", `polarities must be a non-empty array of "positive", "negative", "neutral"; got ${describe(polarities)}.`);
-  }
   const byLabel = new Map<string, Polarity>();
-  for (const polarity of polarities as unknown[]) {
-    if (!isPolarity(polarity)) {
-      throw new InvalidInputError("polarities", `unknown polarity ${describe(polarity)}; use "positive", "negative" or "neutral".`);
+  for (const polarity of options.polarities ?? POLARITIES) {
+    const name = options.labels?.[polarity] ?? SENTIMENT_LABELS[polarity];
+    if (byLabel.has(name) && byLabel.get(name) !== polarity) {
+      throw new InvalidInputError("labels", `polarities ${byLabel.get(name)} and ${polarity} share the label "${name}"; give each its own.`);
     }
-    const label = options.labels?.[polarity] ?? SENTIMENT_LABELS[polarity];
-    if (typeof label !== "string" || label.trim() === "") {
-      throw new InvalidInputError("labels", `labels.${polarity} must be a non-empty string; got ${describe(label)}.`);
-    }
-    if (byLabel.has(label) && byLabel.get(label) !== polarity) {
-      throw new InvalidInputError("labels", `polarities ${byLabel.get(label)} and ${polarity} share the label "${label}"; give each its own.`);
-    }
-    byLabel.set(label, polarity);
+    byLabel.set(name, polarity);
   }
   return byLabel;
 }
 
-export async function extractSentiments(
-  model: TaskModel,
-  texts: readonly string[],
-  options: SentimentOptions = {},
-): Promise<SentimentSpan[][]> {
-  const prompt = checkPrompt(options.prompt ?? SENTIMENT_PROMPT);
-  const byLabel = sentimentLabels(options);
-  const labels = [...byLabel.keys()];
-  const requests = texts.map((text, i) => ({ prompt, text: checkText(text, texts.length === 1 ? "text" : `texts[${i}]`), labels }));
-  const results = await runPrompted(model, requests, runOptions(options, options.threshold ?? 0.5));
-  return results.map(({ entities }) =>
-    entities.map(({ text, start, end, label, score }) => ({ text, start, end, polarity: byLabel.get(label) as Polarity, score })),
-  );
-}
+export const sentimentTask = defineTask<{ text: string }, SentimentOptions, SentimentSpan[]>({
+  name: "sentiment",
+  summary: "Sentiment spans",
+  description: "Spans that carry a positive, negative or neutral sentiment.",
+  input: objectSchema({}),
+  options: objectSchema({
+    threshold: threshold(0.5),
+    prompt: prompt(SENTIMENT_PROMPT, "Prompt before the text."),
+    polarities: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: POLARITIES }, default: POLARITIES, description: "Polarities to look for (default all three)." },
+    labels: { type: "object", additionalProperties: false, properties: { positive: label, negative: label, neutral: label }, description: "The model label of each polarity." },
+  }),
+  result: { name: "sentiments", schema: { type: "array", items: spanSchema({ polarity: { type: "string", enum: POLARITIES } }) } },
+  async run(engine, inputs, options) {
+    const byLabel = sentimentLabels(options);
+    const requests = inputs.map(({ text }) => ({ prompt: options.prompt as string, text, labels: [...byLabel.keys()] }));
+    return (await engine.predict(requests, options)).map(({ entities }) =>
+      entities.map(({ text, start, end, label: name, score }) => ({ text, start, end, polarity: byLabel.get(name) as Polarity, score })),
+    );
+  },
+});

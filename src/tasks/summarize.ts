@@ -4,22 +4,27 @@
  * "summary" and threshold 0.25; the summary is the span texts in text order joined by spaces. Unlike the
  * reference, spans inside the prompt are not part of the summary, and the spans come with their offsets.
  */
-import { runPrompted, type TaskModel } from "./prompted.js";
 import { SUMMARY_LABELS, SUMMARY_PROMPT, SUMMARY_THRESHOLD } from "./prompts.js";
-import { checkPrompt, runOptions } from "./options.js";
-import type { Summary, SummarizeOptions } from "./types.js";
-import { checkText } from "../validate.js";
+import { objectSchema } from "./schema.js";
+import { defineTask, entitySchema, prompt, threshold } from "./spec.js";
+import type { SummarizeOptions, Summary } from "./types.js";
 
-export async function summarizeTexts(model: TaskModel, texts: readonly string[], options: SummarizeOptions = {}): Promise<Summary[]> {
-  const prompt = checkPrompt(options.prompt ?? SUMMARY_PROMPT);
-  const requests = texts.map((text, i) => ({
-    prompt,
-    text: checkText(text, texts.length === 1 ? "text" : `texts[${i}]`),
-    labels: SUMMARY_LABELS,
-  }));
-  const results = await runPrompted(model, requests, runOptions(options, options.threshold ?? SUMMARY_THRESHOLD));
-  return results.map(({ entities }) => {
-    const spans = [...entities].sort((a, b) => a.start - b.start);
-    return { summary: spans.map((s) => s.text).join(" "), spans };
-  });
-}
+export const summarizeTask = defineTask<{ text: string }, SummarizeOptions, Summary>({
+  name: "summarize",
+  summary: "Extractive summary",
+  description: "The important spans of the text, in text order, and their texts joined by spaces.",
+  input: objectSchema({}),
+  options: objectSchema({ threshold: threshold(SUMMARY_THRESHOLD), prompt: prompt(SUMMARY_PROMPT, "Prompt before the text.") }),
+  result: {
+    name: "summary",
+    spread: true,
+    schema: { type: "object", required: ["summary", "spans"], properties: { summary: { type: "string" }, spans: { type: "array", items: entitySchema } } },
+  },
+  async run(engine, inputs, options) {
+    const predictions = await engine.predict(inputs.map(({ text }) => ({ prompt: options.prompt as string, text, labels: SUMMARY_LABELS })), options);
+    return predictions.map(({ entities }) => {
+      const spans = [...entities].sort((a, b) => a.start - b.start);
+      return { summary: spans.map((s) => s.text).join(" "), spans };
+    });
+  },
+});

@@ -1,8 +1,23 @@
-/** Public option and result types of the multitask helpers. Offsets are UTF-16 offsets into the caller's text. */
+/**
+ * Public input, option and result types of the registered tasks (their schemas are in each task's spec).
+ * Offsets are UTF-16 offsets into the caller's text.
+ */
 import type { Entity, PredictOptions } from "../types.js";
+import type { RunOptions } from "./spec.js";
 
 /** Core options every task passes through unchanged (long-text policy, batching, token-model scoring). */
-export type TaskRunOptions = Pick<PredictOptions, "truncation" | "window" | "overlap" | "batchSize" | "onTruncate" | "tokenScore">;
+export type TaskRunOptions = RunOptions;
+
+// ── NER ──────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface NerInput {
+  readonly text: string;
+  readonly labels: readonly string[];
+  /** The text's words, already split (e.g. a dataset's tokens); `text` must then be `words.join(" ")`. */
+  readonly words?: readonly string[];
+}
+
+export type NerOptions = TaskRunOptions & Pick<PredictOptions, "threshold" | "labelThresholds" | "flatNer" | "multiLabel">;
 
 // ── relations ────────────────────────────────────────────────────────────────────────────────────────
 

@@ -11,19 +11,26 @@ import { InvalidInputError, ModelLoadError } from "../errors.js";
 import type { DownloadProgress } from "../runtime/runtime.js";
 import type { Entity, PredictOptions, TextPrediction } from "../types.js";
 import { isUrlSource, type ModelBytes } from "./sources.js";
-import {
-  deserializeError,
-  type ModelInfo,
-  type TaskArgs,
-  type TaskMethod,
-  type TaskResult,
-  type WorkerLoadOptions,
-  type WorkerRequest,
-  type WorkerResponse,
-  type WorkerResults,
-} from "./protocol.js";
+import type {
+  Answer,
+  AnswerOptions,
+  Classification,
+  ClassifyOptions,
+  ExtractOptions,
+  Keyphrase,
+  KeyphraseOptions,
+  Relation,
+  RelationOptions,
+  SentimentOptions,
+  SentimentSpan,
+  Summary,
+  SummarizeOptions,
+  TaskName,
+  TaskTypes,
+} from "../index.js";
+import { deserializeError, type ModelInfo, type WorkerLoadOptions, type WorkerRequest, type WorkerResponse, type WorkerResults } from "./protocol.js";
 
-export type { ModelInfo, TaskMethod, WorkerLoadOptions, WorkerPredictOptions } from "./protocol.js";
+export type { ModelInfo, WorkerLoadOptions, WorkerPredictOptions } from "./protocol.js";
 export type { ModelBytes } from "./sources.js";
 export type { DownloadProgress } from "../runtime/runtime.js";
 export type { Entity, PredictOptions, TextPrediction, TruncationInfo } from "../types.js";
@@ -117,38 +124,46 @@ export class GlinerWorker {
     return results;
   }
 
-  // ── The multitask helpers of `GLiNER` (docs/tasks.md), run in the worker; same arguments and results ──
-
-  extractRelations(...args: TaskArgs<"extractRelations">): Promise<TaskResult<"extractRelations">> {
-    return this.task("extractRelations", args);
+  /** `GLiNER.run` in the worker: any registered task by name, batched (docs/tasks.md). */
+  run<N extends TaskName>(task: N, inputs: readonly TaskTypes[NoInfer<N>]["input"][], options?: TaskTypes[NoInfer<N>]["options"]): Promise<TaskTypes[N]["result"][]>;
+  run<T extends string>(task: T extends TaskName ? never : T, inputs: readonly object[], options?: object): Promise<unknown[]>;
+  async run(task: string, inputs: readonly object[], options: object = {}): Promise<unknown[]> {
+    return this.call<"run">({ type: "run", task, inputs: [...inputs], options });
   }
 
-  batchExtractRelations(...args: TaskArgs<"batchExtractRelations">): Promise<TaskResult<"batchExtractRelations">> {
-    return this.task("batchExtractRelations", args);
+  // ── The multitask helpers of `GLiNER` (docs/tasks.md): the same one-text wrappers of `run` ──
+
+  async extractRelations(text: string, options: RelationOptions): Promise<Relation[]> {
+    const { entities, ...rest } = options;
+    return first(await this.run("relations", [entities === undefined ? { text } : { text, entities }], rest));
   }
 
-  answer(...args: TaskArgs<"answer">): Promise<TaskResult<"answer">> {
-    return this.task("answer", args);
+  batchExtractRelations(texts: readonly string[], options: Omit<RelationOptions, "entities">): Promise<Relation[][]> {
+    return this.run("relations", texts.map((text) => ({ text })), options);
   }
 
-  summarize(...args: TaskArgs<"summarize">): Promise<TaskResult<"summarize">> {
-    return this.task("summarize", args);
+  async answer(question: string, text: string, options: AnswerOptions = {}): Promise<Answer[]> {
+    return first(await this.run("qa", [{ question, text }], options));
   }
 
-  classify(...args: TaskArgs<"classify">): Promise<TaskResult<"classify">> {
-    return this.task("classify", args);
+  async summarize(text: string, options: SummarizeOptions = {}): Promise<Summary> {
+    return first(await this.run("summarize", [{ text }], options));
   }
 
-  extract(...args: TaskArgs<"extract">): Promise<TaskResult<"extract">> {
-    return this.task("extract", args);
+  async classify(text: string, classes: readonly string[], options: ClassifyOptions = {}): Promise<Classification[]> {
+    return first(await this.run("classify", [{ text, classes }], options));
   }
 
-  extractSentiment(...args: TaskArgs<"extractSentiment">): Promise<TaskResult<"extractSentiment">> {
-    return this.task("extractSentiment", args);
+  async extract(instruction: string, text: string, options: ExtractOptions = {}): Promise<Entity[]> {
+    return first(await this.run("extract", [{ instruction, text }], options));
   }
 
-  extractKeyphrases(...args: TaskArgs<"extractKeyphrases">): Promise<TaskResult<"extractKeyphrases">> {
-    return this.task("extractKeyphrases", args);
+  async extractSentiment(text: string, options: SentimentOptions = {}): Promise<SentimentSpan[]> {
+    return first(await this.run("sentiment", [{ text }], options));
+  }
+
+  async extractKeyphrases(text: string, options: KeyphraseOptions = {}): Promise<Keyphrase[]> {
+    return first(await this.run("keyphrases", [{ text }], options));
   }
 
   /** Releases the model in the worker; the worker stays up for another `load`. */
@@ -160,10 +175,6 @@ export class GlinerWorker {
   terminate(): void {
     this.worker.terminate();
     this.fail(new ModelLoadError("The gliner-ts worker was terminated."));
-  }
-
-  private async task<M extends TaskMethod>(method: M, args: TaskArgs<M>): Promise<TaskResult<M>> {
-    return (await this.call<"task">({ type: "task", method, args: [...args] })) as TaskResult<M>;
   }
 
   private call<K extends keyof WorkerResults>(body: RequestBody & { type: K }, onProgress?: Pending["onProgress"]): Promise<WorkerResults[K]> {
@@ -213,4 +224,8 @@ export function createGlinerWorker(options: GlinerWorkerOptions = {}): GlinerWor
 function pageUrl(url: string): string {
   const base = (globalThis as { document?: { baseURI?: string } }).document?.baseURI ?? globalThis.location?.href;
   return new URL(url, base).href;
+}
+
+function first<T>(results: readonly T[]): T {
+  return results[0] as T;
 }

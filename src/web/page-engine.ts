@@ -4,6 +4,9 @@
  * in a Web Worker and the JSON the server would send: no server round-trip once the model is loaded.
  */
 import { createGlinerWorker, type GlinerWorker } from "./client.js";
+import type { ObjectSchema } from "../index.js";
+// The registry itself, not the index: the page engine stays free of model code (the worker has it).
+import { getTaskSpec, resultFields } from "../tasks/registry.js";
 import type { WorkerLoadOptions } from "./protocol.js";
 
 /** What the server's `GET /v1/model` says about the model it serves. */
@@ -48,7 +51,8 @@ export function createEngine(context: { model: ServedModel | undefined; baseUrl:
     async run(task, request) {
       // The page sends one `text` per request; the server's `texts` form has no use here.
       if (typeof request.text !== "string") throw new Error("The browser engine answers requests with one `text`.");
-      return runTask(await ready(), task, request.text, request);
+      const worker = await ready();
+      return answerRequest(task, request, (name, inputs, options) => worker.run(name, inputs, options));
     },
     async dispose() {
       const current = loading;
@@ -67,34 +71,17 @@ function modelLocation(model: ServedModel | undefined, baseUrl: string): { sourc
   return undefined;
 }
 
-/** One text of a `/v1/<task>` request through the matching `GLiNER` method, answered in the route's shape. */
-async function runTask(worker: GlinerWorker, task: string, text: string, r: Request): Promise<Answer> {
-  const opt = <T extends object>(keys: readonly string[]) => Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])) as T;
-  switch (task) {
-    case "ner":
-      return { entities: await worker.predictEntities(text, r.labels as string[], opt(["threshold", "flatNer", "multiLabel"])) };
-    case "relations":
-      return {
-        relations: await worker.extractRelations(
-          text,
-          opt(["relations", "entityLabels", "entityThreshold", "relationThreshold", "flatNer", "multiLabel"]),
-        ),
-      };
-    case "qa":
-      return { answers: await worker.answer(r.question as string, text, opt(["threshold", "topK"])) };
-    case "summarize": {
-      const { summary, spans } = await worker.summarize(text, opt(["threshold"]));
-      return { summary, spans };
-    }
-    case "classify":
-      return { classifications: await worker.classify(text, r.classes as string[], opt(["threshold", "multiLabel"])) };
-    case "extract":
-      return { entities: await worker.extract(r.instruction as string, text, opt(["labels", "threshold", "flatNer", "multiLabel"])) };
-    case "sentiment":
-      return { spans: await worker.extractSentiment(text, opt(["threshold", "polarities"])) };
-    case "keyphrases":
-      return { keyphrases: await worker.extractKeyphrases(text, opt(["threshold", "topK"])) };
-    default:
-      throw new Error(`The browser engine does not run the task "${task}".`);
-  }
+/**
+ * One text of a `POST /v1/<task>` request, answered as the server answers it: the task's input fields and options
+ * are picked from the request by its schemas, the task runs by name, and `resultFields` shapes the answer.
+ */
+export async function answerRequest(
+  task: string,
+  request: Request,
+  run: (task: string, inputs: object[], options: object) => Promise<unknown[]>,
+): Promise<Answer> {
+  const spec = getTaskSpec(task);
+  const pick = (schema: ObjectSchema) => Object.fromEntries(Object.keys(schema.properties).filter((k) => request[k] !== undefined).map((k) => [k, request[k]]));
+  const [result] = await run(task, [{ ...pick(spec.input), text: request["text"] }], pick(spec.options));
+  return resultFields(task, result);
 }

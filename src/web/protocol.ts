@@ -18,23 +18,6 @@ import type { DownloadProgress } from "../runtime/runtime.js";
 import type { PredictOptions, TextPrediction } from "../types.js";
 import type { ModelBytes } from "./sources.js";
 
-type WebGLiNER = import("../web.js").GLiNER;
-
-/** The task helpers of `GLiNER` the worker runs by name (web/client.ts gives each its own method). */
-export const TASK_METHODS = [
-  "extractRelations",
-  "batchExtractRelations",
-  "answer",
-  "summarize",
-  "classify",
-  "extract",
-  "extractSentiment",
-  "extractKeyphrases",
-] as const satisfies readonly (keyof WebGLiNER)[];
-export type TaskMethod = (typeof TASK_METHODS)[number];
-export type TaskArgs<M extends TaskMethod> = Parameters<WebGLiNER[M]>;
-export type TaskResult<M extends TaskMethod> = Awaited<ReturnType<WebGLiNER[M]>>;
-
 /** Load options that can cross to a worker: no callbacks, no custom fetch or runtime. */
 export type WorkerLoadOptions = Omit<LoadOptions, "onProgress"> & Omit<WebRuntimeOptions, "fetch">;
 /** Predict options that can cross to a worker; truncation reports come back in each `TextPrediction`. */
@@ -57,14 +40,15 @@ export type WorkerRequest =
       labels: readonly string[] | readonly (readonly string[])[];
       options: WorkerPredictOptions;
     }
-  | { id: number; type: "task"; method: TaskMethod; args: unknown[] }
+  /** `model.run(task, inputs, options)`: any registered task by name (src/tasks/registry.ts). */
+  | { id: number; type: "run"; task: string; inputs: object[]; options: object }
   | { id: number; type: "dispose" };
 
 /** What each request type resolves to. */
 export interface WorkerResults {
   load: ModelInfo;
   predict: TextPrediction[];
-  task: TaskResult<TaskMethod>;
+  run: unknown[];
   dispose: undefined;
 }
 

@@ -5,16 +5,7 @@
 import { ModelLoadError } from "../errors.js";
 import { GLiNER } from "../web.js";
 import type { DownloadProgress } from "../runtime/runtime.js";
-import {
-  type ModelInfo,
-  serializeError,
-  TASK_METHODS,
-  type TaskMethod,
-  type TaskResult,
-  type WorkerRequest,
-  type WorkerResponse,
-  type WorkerResults,
-} from "./protocol.js";
+import { type ModelInfo, serializeError, type WorkerRequest, type WorkerResponse, type WorkerResults } from "./protocol.js";
 
 /** The part of `DedicatedWorkerGlobalScope` used here (the DOM and WebWorker type libraries do not mix). */
 interface WorkerScope {
@@ -55,14 +46,10 @@ async function dispatch(request: WorkerRequest): Promise<WorkerResults[keyof Wor
       if (model === undefined) throw notLoaded();
       // Truncation reports travel back in each TextPrediction; the client replays them (onTruncate or a warning).
       return model.inference(request.texts, request.labels, { ...request.options, onTruncate: () => {} });
-    case "task": {
+    case "run":
       if (model === undefined) throw notLoaded();
-      if (!(TASK_METHODS as readonly string[]).includes(request.method)) {
-        throw new TypeError(`"${String(request.method)}" is not a task the gliner-ts worker runs; use one of ${TASK_METHODS.join(", ")}.`);
-      }
-      const method = model[request.method] as (...args: unknown[]) => Promise<TaskResult<TaskMethod>>;
-      return method.apply(model, request.args);
-    }
+      // Tasks dispatch by name through the registry, as on every surface; unknown names are InvalidInputErrors.
+      return model.run(request.task, request.inputs, request.options);
     case "dispose":
       await release();
       return undefined;

@@ -72,7 +72,7 @@ describe("batch tasks equal the GLiNER methods", () => {
   test("summarize, classify, extract, sentiment, keyphrases", async () => {
     const cases: [string, Partial<BatchSettings>, object, (text: string) => Promise<object>][] = [
       ["summarize", { threshold: 0.2 }, {}, async (t) => ({ ...(await model.summarize(t, { threshold: 0.2 })) })],
-      ["classify", { classes: ["technology", "science", "shopping"], multiLabel: true, threshold: 0.2 }, {}, async (t) => ({ classes: await model.classify(t, ["technology", "science", "shopping"], { multiLabel: true, threshold: 0.2 }) })],
+      ["classify", { classes: ["technology", "science", "shopping"], multiLabel: true, threshold: 0.2 }, {}, async (t) => ({ classifications: await model.classify(t, ["technology", "science", "shopping"], { multiLabel: true, threshold: 0.2 }) })],
       ["extract", { instruction: "Find the people:", labels: ["person"], threshold: 0.2 }, {}, async (t) => ({ entities: await model.extract("Find the people:", t, { labels: ["person"], threshold: 0.2 }) })],
       ["sentiment", { threshold: 0.2 }, {}, async (t) => ({ sentiments: await model.extractSentiment(t, { threshold: 0.2 }) })],
       ["keyphrases", { threshold: 0.2, topK: 3 }, {}, async (t) => ({ keyphrases: await model.extractKeyphrases(t, { threshold: 0.2, topK: 3 }) })],
@@ -94,7 +94,7 @@ describe("batch tasks equal the GLiNER methods", () => {
       run("relations", { entityLabels: ["person"], relations: [{ relation: "founder", pairsFilter: [["person", "spaceship"]] }] }),
       /pairsFilter\[0\] names the entity type "spaceship", which is not among the entity labels/,
     );
-    await assert.rejects(run("qa", { prompt: "no placeholder here" }), /must contain the placeholder \{question\} exactly once/);
+    await assert.rejects(run("qa", { prompt: "no placeholder here" }), /must contain the placeholder \{question\} \(or the reference's \{\}\) exactly once/);
     await assert.rejects(run("ner", { labels: [] }), /--labels is empty/);
     assert.deepEqual(readJsonl(join(dir, "never-out.jsonl")), []);
   });

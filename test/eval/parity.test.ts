@@ -16,12 +16,11 @@ import { after, before, describe, test } from "node:test";
 import { join } from "node:path";
 import { greedySearch } from "../../src/decode/greedy.js";
 import type { Candidate } from "../../src/decode/candidates.js";
-import { loadedModelOf } from "../../src/eval/model-access.js";
 import { readNerDataset } from "../../src/eval/ner-data.js";
 import { evaluateNerDataset, scoreNer } from "../../src/eval/ner-eval.js";
-import { candidatesOnWords } from "../../src/eval/words-input.js";
 import { GLiNER } from "../../src/node.js";
 import { FIXTURES, type FixtureModel, modelDir, readGolden } from "../helpers/fixtures.js";
+import { candidatesOnWords } from "./candidates.js";
 
 const NEAR_TIE = 2e-6;
 const SCORE_TOLERANCE = 1e-5;
@@ -66,7 +65,7 @@ for (const name of ["span-markerv0", "token-level"] as FixtureModel[]) {
         });
 
         const found = await candidatesOnWords(
-          loadedModelOf(model),
+          model,
           dataset.sentences.map((s) => s.tokens),
           dataset.labels,
           { threshold: ref.evaluate_kwargs.threshold, batchSize: ref.evaluate_kwargs.batch_size },

@@ -26,10 +26,11 @@ export async function get(app: GlinerApp, url: string): Promise<LightMyRequestRe
 export function slowModel(model: GLiNERBase, delayMs: number): GLiNERBase & { calls: number } {
   const slowed = Object.create(model) as GLiNERBase & { calls: number };
   slowed.calls = 0;
-  slowed.batchPredictEntities = async (...args: Parameters<GLiNERBase["batchPredictEntities"]>) => {
+  // Every route runs its task through `run`.
+  slowed.run = async (task: string, inputs: readonly object[], options?: object) => {
     slowed.calls++;
     await new Promise((resolve) => setTimeout(resolve, delayMs));
-    return model.batchPredictEntities(...args);
+    return model.run(task, inputs, options);
   };
   return slowed;
 }

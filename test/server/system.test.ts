@@ -79,7 +79,7 @@ describe("server system routes", () => {
 
   test("an unexpected failure is a generic 500: no message, path or stack from inside", async () => {
     const broken = Object.create(model) as GLiNERBase;
-    broken.batchPredictEntities = async () => {
+    broken.run = async () => {
       throw new Error("ENOENT /secret/path/model.onnx");
     };
     const app = await createApp(broken, { processMetrics: false });

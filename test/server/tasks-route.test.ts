@@ -58,7 +58,7 @@ describe("task routes", () => {
     ["summarize", { threshold: T }, (text) => model.summarize(text, { threshold: T }), ""],
     ["classify", { classes: ["technology", "sports", "politics"], threshold: T, multiLabel: true }, (text) => model.classify(text, ["technology", "sports", "politics"], { threshold: T, multiLabel: true }), "classifications"],
     ["extract", { instruction: "Find every product:", labels: ["product", "company"], threshold: T }, (text) => model.extract("Find every product:", text, { labels: ["product", "company"], threshold: T }), "entities"],
-    ["sentiment", { threshold: T, polarities: ["positive", "negative"] }, (text) => model.extractSentiment(text, { threshold: T, polarities: ["positive", "negative"] }), "spans"],
+    ["sentiment", { threshold: T, polarities: ["positive", "negative"] }, (text) => model.extractSentiment(text, { threshold: T, polarities: ["positive", "negative"] }), "sentiments"],
     ["keyphrases", { threshold: T, topK: 4 }, (text) => model.extractKeyphrases(text, { threshold: T, topK: 4 }), "keyphrases"],
   ];
 

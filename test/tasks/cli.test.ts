@@ -50,7 +50,7 @@ test("every task command, in process (--output): the library's result for the sa
   };
   assert.deepEqual(await run("summarize"), [await model.summarize(TEXT)]);
   assert.deepEqual(await run("classify", "-c", "history,sports", "--multi-label", "-t", "0.2"), [
-    { classes: await model.classify(TEXT, ["history", "sports"], { multiLabel: true, threshold: 0.2 }) },
+    { classifications: await model.classify(TEXT, ["history", "sports"], { multiLabel: true, threshold: 0.2 }) },
   ]);
   assert.deepEqual(await run("extract", "--instruction", "Find people:", "-l", "person,date", "-t", "0.3"), [
     { entities: await model.extract("Find people:", TEXT, { labels: ["person", "date"], threshold: 0.3 }) },
@@ -72,5 +72,5 @@ test("bad input exits 2 with a message that says how to fix it", async () => {
   } finally {
     process.stderr.write = write;
   }
-  assert.match(errors.join(""), /give --question[\s\S]*unknown polarity "happy"/);
+  assert.match(errors.join(""), /give --question[\s\S]*polarities\[0\] must be one of "positive", "negative", "neutral"; got "happy"/);
 });

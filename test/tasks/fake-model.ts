@@ -1,9 +1,12 @@
 /**
  * A deterministic stand-in for the model, for hand-computed tests of the task logic: `respond(text, labels)`
- * decides the entities of each text the tasks send; every call is recorded.
+ * decides the entities of each model text the tasks send (`"{prompt} \n {text}"`, as the pipeline reads it);
+ * every call is recorded with those model texts. Spans are split into the text's and the prompt's as the
+ * pipeline does (spans across the boundary are in neither).
  */
 import type { ModelConfig } from "../../src/model/config.js";
-import type { TaskModel } from "../../src/tasks/prompted.js";
+import { runTask } from "../../src/tasks/registry.js";
+import type { TaskEngine } from "../../src/tasks/spec.js";
 import { splitWords } from "../../src/text/words.js";
 import type { Entity, PredictOptions } from "../../src/types.js";
 
@@ -16,20 +19,37 @@ export interface FakeCall {
 export function fakeModel(
   respond: (text: string, labels: readonly string[], options: PredictOptions) => Entity[],
   maxLen = 384,
-): { model: TaskModel; calls: FakeCall[] } {
+): { model: TaskEngine; calls: FakeCall[] } {
   const calls: FakeCall[] = [];
   const config = { family: "uni-span", mode: "span", spanMode: "markerV0", maxWidth: 12, maxLen, entToken: "<<ENT>>", sepToken: "<<SEP>>", classTokenIndex: 1, modelName: "fake", wordSplitter: { kind: "whitespace" } } satisfies ModelConfig;
-  const model: TaskModel = {
+  const model: TaskEngine = {
     config,
-    inference: async (texts, labels, options) => {
-      calls.push({ texts: [...texts], labels: labels.map((l) => [...l]), options });
-      return texts.map((text, i) => {
-        const words = splitWords(text).length;
-        return { entities: respond(text, labels[i] ?? [], options), words, modelWords: words, truncated: false, passes: 1 };
+    predict: async (requests, options) => {
+      const texts = requests.map((r) => (r.prompt === undefined ? r.text : `${r.prompt} \n ${r.text}`));
+      const live = requests.map((r) => splitWords(r.text).length > 0);
+      if (live.some(Boolean)) calls.push({ texts: texts.filter((_, i) => live[i]), labels: requests.filter((_, i) => live[i]).map((r) => [...r.labels]), options });
+      return requests.map((r, i) => {
+        const words = splitWords(r.text).length;
+        const found = live[i] ? respond(texts[i] as string, r.labels, options) : [];
+        const textStart = r.prompt === undefined ? 0 : r.prompt.length + 3;
+        const promptEnd = r.prompt?.length ?? 0;
+        return {
+          entities: found.filter((e) => e.start >= textStart).map((e) => ({ ...e, start: e.start - textStart, end: e.end - textStart })),
+          promptEntities: r.prompt === undefined ? [] : found.filter((e) => e.end <= promptEnd),
+          words,
+          modelWords: words,
+          truncated: false,
+          passes: live[i] ? 1 : 0,
+        };
       });
     },
   };
   return { model, calls };
+}
+
+/** Runs a registered task on the fake (or any) engine, options checked as `model.run` checks them. */
+export function run<R = unknown>(engine: TaskEngine, task: string, inputs: readonly object[], options: object = {}): Promise<R[]> {
+  return runTask(engine, task, inputs, options) as Promise<R[]>;
 }
 
 /** Entities for every occurrence of each `[phrase, label, score]` in `text`. */

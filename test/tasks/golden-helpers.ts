@@ -6,12 +6,11 @@
  */
 import assert from "node:assert/strict";
 import type { GLiNER } from "../../src/node.js";
-import { classifyTexts } from "../../src/tasks/classify.js";
-import { extractOpen } from "../../src/tasks/extract.js";
 import { CLASSIFY_PROMPT, QA_PROMPT, SUMMARY_PROMPT } from "../../src/tasks/prompts.js";
-import { answerQuestions } from "../../src/tasks/qa.js";
-import { summarizeTexts } from "../../src/tasks/summarize.js";
+import type { TaskEngine } from "../../src/tasks/spec.js";
+import type { Answer, Classification, Summary } from "../../src/tasks/types.js";
 import type { Entity } from "../../src/types.js";
+import { run } from "./fake-model.js";
 import { toUtf16 } from "../helpers/entities.js";
 import {
   assertRawCall,
@@ -30,6 +29,10 @@ const quiet = { truncation: "truncate" as const, onTruncate: () => {} };
 const byScore = (list: readonly Entity[]) => [...list].sort((a, b) => b.score - a.score);
 const byStart = (list: readonly Entity[]) => [...list].sort((a, b) => a.start - b.start);
 const pythonTemplate = (template: string) => template.replace(/\{\w+\}/, "{}");
+const answerQuestions = (m: TaskEngine, inputs: object[], o: object) => run<Answer[]>(m, "qa", inputs, o);
+const summarizeTexts = (m: TaskEngine, texts: string[], o: object) => run<Summary>(m, "summarize", texts.map((text) => ({ text })), o);
+const classifyTexts = (m: TaskEngine, inputs: object[], o: object) => run<Classification[]>(m, "classify", inputs, o);
+const extractOpen = (m: TaskEngine, inputs: object[], o: object) => run<Entity[]>(m, "extract", inputs, o);
 
 function assertSpans(actual: readonly Pick<Entity, "start" | "end" | "text" | "score">[], expected: readonly Entity[], context: string): void {
   assert.deepEqual(

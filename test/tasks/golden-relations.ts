@@ -7,12 +7,11 @@
  */
 import assert from "node:assert/strict";
 import type { GLiNER } from "../../src/node.js";
-import { runPrompted } from "../../src/tasks/prompted.js";
 import { RELATION_PROMPT } from "../../src/tasks/prompts.js";
 import { parseRelationLabel } from "../../src/tasks/relation-link.js";
-import { extractRelationsBatch } from "../../src/tasks/relations.js";
 import type { Relation } from "../../src/tasks/types.js";
 import type { Entity } from "../../src/types.js";
+import { run } from "./fake-model.js";
 import {
   assertRawCall,
   assertSameCall,
@@ -92,7 +91,7 @@ export async function checkRelationExtractor(model: GLiNER, c: TaskCall, found: 
   // Feed the reference's label order to the relation call (same multiset, checked below).
   const { taskModel, calls } = recordingModel(model, (call) => (call.texts[0]?.startsWith(prompt) ? relationCall.texts.map((_, i) => labelsOf(relationCall, i)) : undefined));
   // The constructor's ner_threshold/rel_threshold are ignored by the reference's __call__: not passed here either.
-  const ours = await extractRelationsBatch(taskModel, texts.map((text) => ({ text })), {
+  const ours = await run<Relation[]>(taskModel, "relations", texts.map((text) => ({ text })), {
     relations: c.call["relations"] as string[],
     ...(c.call["entities"] === undefined ? {} : { entityLabels: c.call["entities"] as string[] }),
     entityThreshold: (c.call["ner_threshold"] as number | undefined) ?? 0.5,
@@ -122,7 +121,7 @@ async function checkGivenLabels(model: GLiNER, c: TaskCall, prompt: string): Pro
   const texts = textsOf(c);
   const labels = c.call["relation_labels"] as string[][];
   const { taskModel, calls } = recordingModel(model);
-  const results = await runPrompted(taskModel, texts.map((text, i) => ({ prompt, text, labels: labels[i] as string[] })), { threshold: 0.5, ...quiet });
+  const results = await taskModel.predict(texts.map((text, i) => ({ prompt, text, labels: labels[i] as string[] })), { threshold: 0.5, ...quiet });
   const [call] = c.model_calls as [TaskModelCall];
   assertSameCall(calls[0], call, c.id);
   const raw = await assertRawCall(model, call, c.id);

@@ -2,15 +2,20 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InvalidInputError } from "../../src/errors.js";
-import { classifications, classifyTexts, classOfSpan, classPrompt } from "../../src/tasks/classify.js";
-import { extractOpen } from "../../src/tasks/extract.js";
-import { extractKeyphraseLists, rankKeyphrases } from "../../src/tasks/keyphrases.js";
+import { classifications, classOfSpan, classPrompt } from "../../src/tasks/classify.js";
+import { rankKeyphrases } from "../../src/tasks/keyphrases.js";
 import { CLASSIFY_PROMPT, KEYPHRASE_PROMPT, SENTIMENT_PROMPT } from "../../src/tasks/prompts.js";
-import { answerQuestions } from "../../src/tasks/qa.js";
-import { extractSentiments } from "../../src/tasks/sentiment.js";
-import { summarizeTexts } from "../../src/tasks/summarize.js";
+import type { TaskEngine } from "../../src/tasks/spec.js";
+import type { Answer, Classification, Keyphrase, SentimentSpan, Summary } from "../../src/tasks/types.js";
 import type { Entity, PredictOptions } from "../../src/types.js";
-import { fakeModel, occurrences } from "./fake-model.js";
+import { fakeModel, occurrences, run } from "./fake-model.js";
+
+const answerQuestions = (m: TaskEngine, inputs: object[], o: object = {}) => run<Answer[]>(m, "qa", inputs, o);
+const summarizeTexts = (m: TaskEngine, texts: string[], o: object = {}) => run<Summary>(m, "summarize", texts.map((text) => ({ text })), o);
+const classifyTexts = (m: TaskEngine, inputs: object[], o: object = {}) => run<Classification[]>(m, "classify", inputs, o);
+const extractOpen = (m: TaskEngine, inputs: object[], o: object = {}) => run<Entity[]>(m, "extract", inputs, o);
+const extractSentiments = (m: TaskEngine, texts: string[], o: object = {}) => run<SentimentSpan[]>(m, "sentiment", texts.map((text) => ({ text })), o);
+const extractKeyphraseLists = (m: TaskEngine, texts: string[], o: object = {}) => run<Keyphrase[]>(m, "keyphrases", texts.map((text) => ({ text })), o);
 
 const REVIEW = "The sound is great, the case feels cheap. Shipping took 2 days.";
 /** Scores every listed phrase wherever it occurs (prompt included), above the call's threshold. */
@@ -37,7 +42,7 @@ describe("question answering", () => {
   test("bad input", async () => {
     const { model } = fakeModel(() => []);
     await rejects(answerQuestions(model, [{ question: "  ", text: "x" }]), "question", /empty/);
-    await rejects(answerQuestions(model, [{ question: "q", text: "x" }], { prompt: "no placeholder" }), "prompt", /\{question\} exactly once/);
+    await rejects(answerQuestions(model, [{ question: "q", text: "x" }], { prompt: "no placeholder" }), "prompt", /\{question\} \(or the reference's \{\}\) exactly once/);
     await rejects(answerQuestions(model, [{ question: "q", text: "x" }], { topK: 0 }), "topK", /positive integer/);
     await rejects(answerQuestions(model, [{ question: "q", text: 3 as unknown as string }]), "text", /must be a string/);
   });
@@ -81,7 +86,7 @@ describe("classification", () => {
     assert.deepEqual(single, [{ label: "positive", score: Math.fround(1 / (1 + Math.exp(-0.2))) }]);
     const [multi] = await classifyTexts(model, [{ text: REVIEW, classes: ["positive", "negative", "neutral"] }], { multiLabel: true });
     assert.deepEqual(multi, [{ label: "positive", score: 0.8 }, { label: "negative", score: 0.6 }]);
-    assert.equal(calls[1]?.options.multiLabel, undefined, "multiLabel is post-processing: the model call stays single-label");
+    assert.equal(calls[1]?.options.multiLabel, false, "multiLabel is post-processing: the model call stays single-label");
   });
   test("bad input", async () => {
     const { model } = fakeModel(() => []);
@@ -113,7 +118,7 @@ describe("sentiment", () => {
     const { model, calls } = fakeModel(() => []);
     await extractSentiments(model, [REVIEW], { polarities: ["negative"], labels: { negative: "complaint" }, prompt: "Find complaints:" });
     assert.deepEqual([calls[0]?.texts, calls[0]?.labels], [[`Find complaints: \n ${REVIEW}`], [["complaint"]]]);
-    await rejects(extractSentiments(model, [REVIEW], { polarities: ["happy" as "positive"] }), "polarities", /unknown polarity/);
+    await rejects(extractSentiments(model, [REVIEW], { polarities: ["happy" as "positive"] }), "polarities", /polarities\[0\] must be one of "positive", "negative", "neutral"/);
     await rejects(extractSentiments(model, [REVIEW], { labels: { positive: "x", negative: "x" } }), "labels", /share the label/);
   });
 });

@@ -6,8 +6,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { InvalidInputError, TextTooLongError } from "../../src/errors.js";
 import { GLiNER, SEED_CARD_SUMMARY_PROMPT } from "../../src/node.js";
-import { extractOpen } from "../../src/tasks/extract.js";
-import type { TaskModel } from "../../src/tasks/prompted.js";
 import type { Entity } from "../../src/types.js";
 import { assertSameEntities } from "../helpers/entities.js";
 import { modelDir } from "../helpers/fixtures.js";
@@ -127,17 +125,7 @@ for (const name of ["span-markerv0", "token-level"] as const) {
       const reports: unknown[] = [];
       await model.answer("Who was hired?", long, { truncation: "truncate", onTruncate: (info) => reports.push(info) });
       assert.deepEqual(reports, [{ index: 0, words, keptWords: model.config.maxLen - 9 }]);
-      const passes: number[] = [];
-      const counting: TaskModel = {
-        config: model.config,
-        inference: async (texts, labels, options) => {
-          const results = await model.inference(texts, labels, options);
-          passes.push(...results.map((r) => r.passes));
-          return results;
-        },
-      };
-      const [windowed = []] = await extractOpen(counting, [{ instruction: "Find people:", text: long }], { threshold: 0.2, window: 120, overlap: 20, ...quiet });
-      assert.ok(passes.length > 2 && passes.every((p) => p === 1), `each prompted window is one pass (the core does not window it again): ${passes}`);
+      const [windowed = []] = await model.run("extract", [{ instruction: "Find people:", text: long }], { threshold: 0.2, window: 120, overlap: 20, ...quiet });
       assertInText(long, windowed, "windowed");
       const cut = long.split(" ").slice(0, 120).join(" ").length;
       assert.ok(windowed.some((e) => e.start > cut), "spans beyond the first window");

@@ -6,9 +6,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InvalidInputError } from "../../src/errors.js";
 import { RELATION_PROMPT } from "../../src/tasks/prompts.js";
-import { extractRelationsBatch } from "../../src/tasks/relations.js";
+import type { TaskEngine } from "../../src/tasks/spec.js";
+import type { Relation, RelationOptions } from "../../src/tasks/types.js";
 import type { Entity, PredictOptions } from "../../src/types.js";
-import { fakeModel, occurrences } from "./fake-model.js";
+import { fakeModel, occurrences, run } from "./fake-model.js";
+
+const extractRelationsBatch = (m: TaskEngine, inputs: object[], o: Partial<RelationOptions>) => run<Relation[]>(m, "relations", inputs, o);
 
 const TEXT =
   "Microsoft was founded by Bill Gates and Paul Allen on April 4, 1975 to develop and sell BASIC interpreters for the Altair 8800. " +
@@ -114,6 +117,6 @@ describe("extractRelations pipeline (fake model)", () => {
     await fails({ ...CARD, entityLabels: [] }, "entityLabels", /empty/);
     await fails({ ...CARD, relationThreshold: 1.5 }, "relationThreshold", /between 0 and 1/);
     await fails({ relations: ["r"] }, "entities", /text\.slice\(start, end\) === text/, [{ start: 0, end: 4, text: "Bill", label: "x", score: 1 }]);
-    await fails(undefined, "options", /relations/);
+    await fails(undefined, "relations", /relations is required/);
   });
 });

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import type { GLiNER } from "../../src/node.js";
-import type { TaskModel } from "../../src/tasks/prompted.js";
+import type { TaskEngine } from "../../src/tasks/spec.js";
+import { modelEngine } from "../helpers/internals.js";
 import type { Entity, PredictOptions } from "../../src/types.js";
 import { assertEntitiesMatch, assertSameEntities, toUtf16 } from "../helpers/entities.js";
 import { type GoldenEntity, utf16Offset } from "../helpers/fixtures.js";
@@ -58,20 +59,24 @@ export interface RecordedCall {
 }
 
 /**
- * A task model over a real GLiNER that records every inference call. `reorder` may return the label order to
- * use for a call (same multiset), to reproduce a reference call whose label order came from a Python set.
+ * A task engine over a real GLiNER that records every pipeline call with its model texts (`"{prompt} \n {text}"`,
+ * the reference's prepared texts). `reorder` may return the label order to use for a call (same multiset), to
+ * reproduce a reference call whose label order came from a Python set.
  */
 export function recordingModel(
   model: GLiNER,
   reorder?: (call: RecordedCall) => string[][] | undefined,
-): { taskModel: TaskModel; calls: RecordedCall[] } {
+): { taskModel: TaskEngine; calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
-  const taskModel: TaskModel = {
+  const engine = modelEngine(model);
+  const taskModel: TaskEngine = {
     config: model.config,
-    inference: async (texts, labels, options) => {
-      const call = { texts: [...texts], labels: labels.map((l) => [...l]), options };
+    predict: async (requests, options) => {
+      const texts = requests.map((r) => (r.prompt === undefined ? r.text : `${r.prompt} \n ${r.text}`));
+      const call = { texts, labels: requests.map((r) => [...r.labels]), options };
       calls.push(call);
-      return model.inference(texts, reorder?.(call) ?? call.labels, options);
+      const labels = reorder?.(call);
+      return engine.predict(labels === undefined ? requests : requests.map((r, i) => ({ ...r, labels: labels[i] as string[] })), options);
     },
   };
   return { taskModel, calls };

@@ -5,7 +5,8 @@ import type { DecodeItem } from "../../src/decode/candidates.js";
 import { sigmoid32 } from "../../src/decode/candidates.js";
 import { greedySearch } from "../../src/decode/greedy.js";
 import { spanCandidates } from "../../src/decode/span-logits.js";
-import { detectTokenLayout, tokenCandidates } from "../../src/decode/token-logits.js";
+import { tokenCandidates } from "../../src/decode/token-logits.js";
+import { detectTokenLayout } from "../../src/inference/run.js";
 
 const logit = (p: number) => Math.log(p / (1 - p));
 const item = (numWords: number, numLabels: number, threshold = 0.5, batchIndex = 0): DecodeItem => ({

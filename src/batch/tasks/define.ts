@@ -5,6 +5,8 @@
 import { InvalidInputError, isGlinerError } from "../../errors.js";
 import type { GLiNER } from "../../gliner.js";
 import type { GLiNER2 } from "../../gliner2/model.js";
+import { runTask } from "../../tasks/registry.js";
+import type { TaskEngine } from "../../tasks/spec.js";
 import type { JsonObject } from "../documents.js";
 import type { BatchSettings } from "../settings.js";
 
@@ -59,11 +61,20 @@ export function defineTask<Request>(spec: TaskSpec<Request>): BatchTask {
   };
 }
 
+/** Checks options through the registry (schemas, then the task's own checks) with zero inputs; no model call. */
 const UNCALLABLE_MODEL = new Proxy({} as GLiNER, {
-  get: () => {
+  get: (_target, property) => {
+    if (property === "run") return (task: string, inputs: readonly object[], options: object) => runTask(UNCALLABLE_ENGINE, task, inputs, options);
     throw new Error("settings check touched the model");
   },
 });
+
+const UNCALLABLE_ENGINE: TaskEngine = {
+  get config(): never {
+    throw new Error("settings check touched the model");
+  },
+  predict: () => Promise.reject(new Error("settings check touched the model")),
+};
 
 /** A GLiNER task given a GLiNER2 model: a typed error instead of a crash deep inside. */
 function glinerModel(model: BatchModel, task: string): GLiNER {

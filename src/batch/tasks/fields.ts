@@ -3,9 +3,6 @@
  * name the line and the fix, running a batch in groups of identical call options, and the model as the task
  * helpers see it.
  */
-import type { GLiNER } from "../../gliner.js";
-import type { TaskModel } from "../../tasks/prompted.js";
-import type { RelationOptions } from "../../tasks/types.js";
 import { type JsonObject, kindOf, RecordError } from "../documents.js";
 
 /** A record's string field, or the run's setting when the record has none. */
@@ -69,20 +66,4 @@ export async function runGrouped<Request, Result>(
     indices.forEach((at, j) => (results[at] = out[j] as Result));
   }
   return results;
-}
-
-/**
- * The model as the task helpers take it (what `GLiNER` gives them internally), built from its public surface.
- * Lazy, so a settings check with no texts never touches the model.
- */
-export function taskModel(model: GLiNER): TaskModel {
-  return {
-    get config() {
-      return model.config;
-    },
-    inference: (texts, labels, options) => model.inference(texts, labels, options),
-    get relationHead() {
-      return model.config.relex ? (texts: readonly string[], options: RelationOptions) => model.batchExtractRelations(texts, options) : undefined;
-    },
-  };
 }

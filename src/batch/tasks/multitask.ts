@@ -3,21 +3,14 @@
  * batched. Record fields and result fields match `gliner-ts <task> --input`: a record may carry its own
  * `question`, `classes`, `instruction`, `labels`, `relations` or `entityLabels`; otherwise the run's flag is used.
  */
-import { classifyTexts } from "../../tasks/classify.js";
-import { extractOpen } from "../../tasks/extract.js";
-import { extractKeyphraseLists } from "../../tasks/keyphrases.js";
-import { answerQuestions } from "../../tasks/qa.js";
 import { DEFAULT_ENTITY_LABELS } from "../../tasks/prompts.js";
 import { checkRelations } from "../../tasks/relation-link.js";
-import { extractRelationsBatch } from "../../tasks/relations.js";
-import { extractSentiments } from "../../tasks/sentiment.js";
-import { summarizeTexts } from "../../tasks/summarize.js";
 import type { Polarity, RelationSpec, TaskRunOptions } from "../../tasks/types.js";
 import { checkLabels } from "../../validate.js";
 import { kindOf, RecordError } from "../documents.js";
 import type { BatchSettings } from "../settings.js";
 import { type BatchTask, defineTask } from "./define.js";
-import { runGrouped, stringField, stringListField, taskModel, textField } from "./fields.js";
+import { runGrouped, stringField, stringListField, textField } from "./fields.js";
 
 const runOptions = (s: BatchSettings): TaskRunOptions => ({ batchSize: s.batchSize, truncation: s.truncation });
 const threshold = (s: BatchSettings) => (s.threshold === undefined ? {} : { threshold: s.threshold });
@@ -51,8 +44,8 @@ const relations = defineTask<RelationRequest>({
       (r) => JSON.stringify([r.relations, r.entityLabels ?? null]),
       async (group) => {
         const first = group[0] as RelationRequest;
-        const found = await extractRelationsBatch(
-          taskModel(model),
+        const found = await model.run(
+          "relations",
           group.map((r) => ({ text: r.text })),
           {
             ...runOptions(s),
@@ -79,22 +72,22 @@ const qa = defineTask<{ text: string; question: string }>({
   description: '{"text", "question"?} → {"answers": [{text, start, end, score}]}',
   prepare: (record, line, s) => ({ text: textField(record, line), question: stringField(record, "question", line, s.question, "--question") }),
   run: async (model, requests, s) =>
-    (await answerQuestions(taskModel(model), requests, { ...runOptions(s), ...threshold(s), ...prompt(s), ...topK(s) })).map((answers) => ({ answers })),
+    (await model.run("qa", requests, { ...runOptions(s), ...threshold(s), ...prompt(s), ...topK(s) })).map((answers) => ({ answers })),
 });
 
 const summarize = defineTask<string>({
   name: "summarize",
   description: '{"text"} → {"summary", "spans": [...]}',
   prepare: (record, line) => textField(record, line),
-  run: async (model, texts, s) => (await summarizeTexts(taskModel(model), texts, { ...runOptions(s), ...threshold(s), ...prompt(s) })).map((summary) => ({ ...summary })),
+  run: async (model, texts, s) => (await model.run("summarize", texts.map((text) => ({ text })), { ...runOptions(s), ...threshold(s), ...prompt(s) })).map((summary) => ({ ...summary })),
 });
 
 const classify = defineTask<{ text: string; classes: readonly string[] }>({
   name: "classify",
-  description: '{"text", "classes"?} → {"classes": [{label, score}]}',
+  description: '{"text", "classes"?} → {"classifications": [{label, score}]}',
   prepare: (record, line, s) => ({ text: textField(record, line), classes: stringListField(record, "classes", line, s.classes, "--classes") as readonly string[] }),
   run: async (model, requests, s) =>
-    (await classifyTexts(taskModel(model), requests, { ...runOptions(s), ...threshold(s), ...prompt(s), multiLabel: s.multiLabel })).map((classes) => ({ classes })),
+    (await model.run("classify", requests, { ...runOptions(s), ...threshold(s), ...prompt(s), multiLabel: s.multiLabel })).map((classifications) => ({ classifications })),
 });
 
 const extract = defineTask<{ text: string; instruction: string; labels: readonly string[] | undefined }>({
@@ -112,7 +105,7 @@ const extract = defineTask<{ text: string; instruction: string; labels: readonly
       async (group) => {
         const labels = (group[0] as { labels: readonly string[] | undefined }).labels;
         const options = { ...runOptions(s), ...threshold(s), flatNer: s.flatNer, multiLabel: s.multiLabel, ...(labels === undefined ? {} : { labels }) };
-        return (await extractOpen(taskModel(model), group, options)).map((entities) => ({ entities }));
+        return (await model.run("extract", group.map(({ text, instruction }) => ({ text, instruction })), options)).map((entities) => ({ entities }));
       },
     ),
   checkSettings(s) {
@@ -126,7 +119,7 @@ const sentiment = defineTask<string>({
   prepare: (record, line) => textField(record, line),
   run: async (model, texts, s) => {
     const polarities = s.polarities === undefined ? {} : { polarities: s.polarities as readonly Polarity[] };
-    return (await extractSentiments(taskModel(model), texts, { ...runOptions(s), ...threshold(s), ...prompt(s), ...polarities })).map((sentiments) => ({ sentiments }));
+    return (await model.run("sentiment", texts.map((text) => ({ text })), { ...runOptions(s), ...threshold(s), ...prompt(s), ...polarities })).map((sentiments) => ({ sentiments }));
   },
 });
 
@@ -135,7 +128,7 @@ const keyphrases = defineTask<string>({
   description: '{"text"} → {"keyphrases": [{phrase, score, mentions}]}',
   prepare: (record, line) => textField(record, line),
   run: async (model, texts, s) =>
-    (await extractKeyphraseLists(taskModel(model), texts, { ...runOptions(s), ...threshold(s), ...prompt(s), ...topK(s) })).map((list) => ({ keyphrases: list })),
+    (await model.run("keyphrases", texts.map((text) => ({ text })), { ...runOptions(s), ...threshold(s), ...prompt(s), ...topK(s) })).map((list) => ({ keyphrases: list })),
 });
 
 export const multitaskTasks: readonly BatchTask[] = [relations, qa, summarize, classify, extract, sentiment, keyphrases];

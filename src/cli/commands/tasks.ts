@@ -141,7 +141,7 @@ const TASKS: readonly TaskDefinition[] = [
         .option("--multi-label", "every class found, with its probability")
         .option("--prompt <template>", "prompt template with {classes}"),
     run: async (model, text, record, flags, options) => ({
-      classes: await model.classify(text, record.strings("classes", flags.classes, "--classes"), {
+      classifications: await model.classify(text, record.strings("classes", flags.classes, "--classes"), {
         ...options,
         ...withThreshold(flags),
         ...withPrompt(flags),

@@ -165,9 +165,9 @@ export const TASKS = {
     title: "Sentiment",
     request: (text, threshold) => ({ text, threshold }),
     view: (r) => ({
-      spans: r.spans.map((s) => ({ ...s, label: s.polarity })),
-      count: `${r.spans.length} opinions`,
-      details: r.spans.length === 0 ? empty("opinions") : null,
+      spans: r.sentiments.map((s) => ({ ...s, label: s.polarity })),
+      count: `${r.sentiments.length} opinions`,
+      details: r.sentiments.length === 0 ? empty("opinions") : null,
     }),
   },
   schema: {
