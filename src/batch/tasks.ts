@@ -1,22 +1,84 @@
 /**
- * The batch task registry: a task name + one JSONL record → one request, and a batch of requests → one result
- * line's fields per document. Local runs and queue workers both go through this table, so a task behaves the
- * same in both modes, and the result lines equal what `gliner-ts <task> --input` writes for the same records.
- *
- * Adding a task: write its spec with `defineTask` (src/batch/tasks/define.ts: what the record must contain, how a
- * batch runs, how a result becomes line fields) and list it in {@link TASKS}.
+ * Batch tasks are the registry's tasks (src/tasks/registry.ts): a JSONL record's `text` and the task's input
+ * fields (a record's own `question`, `classes`, `labels`, ... or the run's setting of the same name) become
+ * `model.run` inputs; a record may also override the run's options (e.g. its own `relations`), and records with
+ * equal options share a call. Result lines are `{ id, ...resultFields(task, result) }`, what every surface
+ * answers. Local runs and queue workers both go through here.
  */
-import { InvalidInputError } from "../errors.js";
-import type { BatchTask } from "./tasks/define.js";
-import { multitaskTasks } from "./tasks/multitask.js";
-import { nerTask } from "./tasks/ner.js";
+import { InvalidInputError, resultFields, TASK_SPECS, type TaskSpec } from "../index.js";
+import { checkInputFields, runTask } from "../tasks/registry.js";
+import { kindOf, RecordError } from "./documents.js";
+import type { BatchSettings } from "./settings.js";
+import type { BatchModel, BatchTask, ResultFields } from "./tasks/define.js";
 import { schemaTask } from "./tasks/schema.js";
 
 export { type BatchSettings, DEFAULT_SETTINGS, parseSettings } from "./settings.js";
 export type { BatchModel, BatchTask, ResultFields } from "./tasks/define.js";
 
-/** Every task `gliner-ts batch --task` knows, by name. */
-export const TASKS: Readonly<Record<string, BatchTask>> = Object.fromEntries([nerTask, ...multitaskTasks, schemaTask].map((t) => [t.name, t]));
+interface Prepared {
+  readonly input: Record<string, unknown>;
+  /** The record's own options (overriding the run's), e.g. `relations`. */
+  readonly options: Record<string, unknown>;
+}
+
+const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const pick = (from: object, names: readonly string[]) =>
+  Object.fromEntries(names.filter((n) => (from as Record<string, unknown>)[n] !== undefined).map((n) => [n, (from as Record<string, unknown>)[n]]));
+
+function batchTask(spec: TaskSpec): BatchTask {
+  const inputFields = Object.keys(spec.input.properties);
+  const optionFields = Object.keys(spec.options.properties);
+  const required = spec.input.required ?? [];
+  const runOptions = (s: BatchSettings) => ({ ...pick(s, optionFields), batchSize: s.batchSize, truncation: s.truncation });
+  const resultNames = spec.result.spread === true ? Object.keys(spec.result.schema.properties ?? {}) : [spec.result.name];
+  return {
+    name: spec.name,
+    description: `{"text"${inputFields.map((f) => `, "${f}"${required.includes(f) ? "" : "?"}`).join("")}} → {${resultNames.map((n) => `"${n}"`).join(", ")}}`,
+    async checkSettings(settings) {
+      checkInputFields(spec.name, pick(settings, inputFields), flag);
+      // Zero inputs: the schemas and the task's own checks run, the model is never reached.
+      await runTask(UNCALLABLE_ENGINE, spec.name, [], runOptions(settings));
+    },
+    prepare(record, line, settings): Prepared {
+      const text = record["text"];
+      if (typeof text !== "string") {
+        throw new RecordError("INVALID_RECORD", `line ${line}: "text" must be a string; got ${text === undefined ? "nothing" : kindOf(text)}.`);
+      }
+      const input: Record<string, unknown> = { text, ...pick(settings, inputFields), ...pick(record, inputFields) };
+      for (const field of required) {
+        if (input[field] === undefined) {
+          throw new RecordError("INVALID_RECORD", `line ${line} has no "${field}" and the run has no ${flag(field)}; add "${field}": ${field.endsWith("s") ? "[...]" : '"..."'} to the line or pass ${flag(field)}.`);
+        }
+      }
+      try {
+        checkInputFields(spec.name, pick(record, inputFields), (f) => `"${f}"`);
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw new RecordError("INVALID_RECORD", `line ${line}: ${error.message}`);
+        throw error;
+      }
+      return { input, options: pick(record, optionFields) };
+    },
+    async run(batchModel, requests, settings) {
+      const model = glinerModel(batchModel, spec.name);
+      const prepared = requests as readonly Prepared[];
+      const groups = new Map<string, number[]>();
+      prepared.forEach((r, i) => {
+        const key = JSON.stringify(r.options);
+        groups.set(key, [...(groups.get(key) ?? []), i]);
+      });
+      const out: ResultFields[] = new Array<ResultFields>(prepared.length);
+      for (const indices of groups.values()) {
+        const options = { ...runOptions(settings), ...(prepared[indices[0] as number] as Prepared).options };
+        const results = await model.run(spec.name, indices.map((i) => (prepared[i] as Prepared).input), options);
+        indices.forEach((at, j) => (out[at] = resultFields(spec.name, results[j])));
+      }
+      return out;
+    },
+  };
+}
+
+/** Every task `gliner-ts batch --task` knows, by name: the registry's, and GLiNER2's schema task. */
+export const TASKS: Readonly<Record<string, BatchTask>> = Object.fromEntries([...TASK_SPECS.map(batchTask), schemaTask].map((t) => [t.name, t]));
 
 export function getTask(name: string): BatchTask {
   const task = TASKS[name];
@@ -25,3 +87,19 @@ export function getTask(name: string): BatchTask {
   }
   return task;
 }
+
+/** A GLiNER task given a GLiNER2 model: a typed error instead of a crash deep inside. */
+function glinerModel(model: BatchModel, task: string) {
+  if (!("predictEntities" in model)) {
+    throw new InvalidInputError("task", `--task ${task} needs a GLiNER model, but a GLiNER2 model was loaded; GLiNER2 runs --task schema.`);
+  }
+  return model;
+}
+
+const touched = () => new Error("settings check touched the model");
+const UNCALLABLE_ENGINE = {
+  get config(): never {
+    throw touched();
+  },
+  predict: (requests: readonly unknown[]) => (requests.length === 0 ? Promise.resolve([]) : Promise.reject(touched())),
+};

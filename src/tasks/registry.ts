@@ -22,7 +22,7 @@ import { keyphrasesTask } from "./keyphrases.js";
 import { nerTask } from "./ner.js";
 import { qaTask } from "./qa.js";
 import { relationsTask } from "./relations.js";
-import { type ObjectSchema, objectSchema, validateObject } from "./schema.js";
+import { check, type ObjectSchema, objectSchema, validateObject } from "./schema.js";
 import { sentimentTask } from "./sentiment.js";
 import { RUN_OPTIONS, type TaskEngine, type TaskInput, type TaskSpec } from "./spec.js";
 import { summarizeTask } from "./summarize.js";
@@ -86,4 +86,13 @@ export async function runTask(engine: TaskEngine, name: string, inputs: readonly
 export function resultFields(name: string, result: unknown): Record<string, unknown> {
   const spec = getTaskSpec(name);
   return spec.result.spread === true ? { ...(result as Record<string, unknown>) } : { [spec.result.name]: result };
+}
+
+/** Checks some of a task's input fields (e.g. a batch run's default `question`) without the others; `label` names them in messages. */
+export function checkInputFields(name: string, fields: Readonly<Record<string, unknown>>, label: (field: string) => string = (f) => f): void {
+  const { properties } = getTaskSpec(name).input;
+  for (const [field, value] of Object.entries(fields)) {
+    const schema = properties[field];
+    if (schema !== undefined && value !== undefined) check(schema, value, field, label(field));
+  }
 }

@@ -48,7 +48,7 @@ export function makeCorpus(size: number): Corpus {
       deadLetters.push({ line, code: "INVALID_RECORD", reason: /"text" must be a string; got a number/ });
     } else if (kind === 121) {
       lines.push(JSON.stringify({ id: `doc-${i}`, text: text(i), labels: "person" }));
-      deadLetters.push({ line, code: "INVALID_RECORD", reason: /"labels" must be a non-empty array .*got a string/ });
+      deadLetters.push({ line, code: "INVALID_RECORD", reason: /"labels" must be a non-empty array .*got "/ });
     } else if (kind === 157) {
       lines.push(JSON.stringify({ id: { nested: true }, text: text(i) }));
       deadLetters.push({ line, code: "INVALID_RECORD", reason: /"id" must be a string or a number; got an object/ });

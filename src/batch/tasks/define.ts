@@ -1,12 +1,10 @@
 /**
  * What a batch task is: a JSONL record → one request, and a batch of requests → one result line's fields per
- * document. {@link defineTask} types a task end to end and derives its settings check.
+ * document. The GLiNER tasks are the registry's (../tasks.ts); {@link defineGliner2Task} types GLiNER2's.
  */
-import { InvalidInputError, isGlinerError } from "../../errors.js";
+import { InvalidInputError } from "../../errors.js";
 import type { GLiNER } from "../../gliner.js";
 import type { GLiNER2 } from "../../gliner2/model.js";
-import { runTask } from "../../tasks/registry.js";
-import type { TaskEngine } from "../../tasks/spec.js";
 import type { JsonObject } from "../documents.js";
 import type { BatchSettings } from "../settings.js";
 
@@ -28,60 +26,6 @@ export interface BatchTask {
   prepare(record: JsonObject, line: number, settings: BatchSettings): unknown;
   /** Runs prepared requests; `results[i]` answers `requests[i]`. Per-document faults are typed GlinerErrors. */
   run(model: BatchModel, requests: readonly unknown[], settings: BatchSettings): Promise<ResultFields[]>;
-}
-
-export interface TaskSpec<Request> {
-  readonly name: string;
-  readonly description: string;
-  prepare(record: JsonObject, line: number, settings: BatchSettings): Request;
-  run(model: GLiNER, requests: readonly Request[], settings: BatchSettings): Promise<ResultFields[]>;
-  /**
-   * Checks without a model. Default: run zero requests against a model that must not be called, which makes the
-   * task helpers check their options (they do before touching a text); tasks that group requests need their own.
-   */
-  checkSettings?(settings: BatchSettings): void;
-}
-
-/** Types a task's request end to end; the registry only sees `unknown` requests made by the same task. */
-export function defineTask<Request>(spec: TaskSpec<Request>): BatchTask {
-  return {
-    name: spec.name,
-    description: spec.description,
-    prepare: spec.prepare,
-    run: (model, requests, settings) => spec.run(glinerModel(model, spec.name), requests as readonly Request[], settings),
-    async checkSettings(settings) {
-      if (spec.checkSettings !== undefined) return spec.checkSettings(settings);
-      // The task helpers check their options before touching a text, so zero texts check the settings alone.
-      try {
-        await spec.run(UNCALLABLE_MODEL, [], settings);
-      } catch (error) {
-        if (isGlinerError(error)) throw error;
-      }
-    },
-  };
-}
-
-/** Checks options through the registry (schemas, then the task's own checks) with zero inputs; no model call. */
-const UNCALLABLE_MODEL = new Proxy({} as GLiNER, {
-  get: (_target, property) => {
-    if (property === "run") return (task: string, inputs: readonly object[], options: object) => runTask(UNCALLABLE_ENGINE, task, inputs, options);
-    throw new Error("settings check touched the model");
-  },
-});
-
-const UNCALLABLE_ENGINE: TaskEngine = {
-  get config(): never {
-    throw new Error("settings check touched the model");
-  },
-  predict: () => Promise.reject(new Error("settings check touched the model")),
-};
-
-/** A GLiNER task given a GLiNER2 model: a typed error instead of a crash deep inside. */
-function glinerModel(model: BatchModel, task: string): GLiNER {
-  if (!("predictEntities" in model)) {
-    throw new InvalidInputError("task", `--task ${task} needs a GLiNER model, but a GLiNER2 model was loaded; GLiNER2 runs --task schema.`);
-  }
-  return model;
 }
 
 export interface Gliner2TaskSpec<Request> {
