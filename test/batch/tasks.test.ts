@@ -95,7 +95,7 @@ describe("batch tasks equal the GLiNER methods", () => {
       /pairsFilter\[0\] names the entity type "spaceship", which is not among the entity labels/,
     );
     await assert.rejects(run("qa", { prompt: "no placeholder here" }), /must contain the placeholder \{question\} \(or the reference's \{\}\) exactly once/);
-    await assert.rejects(run("ner", { labels: [] }), /--labels is empty/);
+    await assert.rejects(run("ner", { labels: [] }), /--labels must be a non-empty array of non-empty strings/);
     assert.deepEqual(readJsonl(join(dir, "never-out.jsonl")), []);
   });
 });
