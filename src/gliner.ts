@@ -259,6 +259,7 @@ export class GLiNER {
       const labels = [...new Set(r.labels)];
       return { text: r.text, labels, thresholds: labelThresholds(labels, options), prompt: r.prompt, words: r.words };
     });
+    if (options.labelEmbeddings !== undefined) this.labelsEncoder();
     const results = await predictTexts(this.model, textRequests, pipelineOptions(options));
     reportTruncation(results, options);
     return results;

@@ -69,14 +69,15 @@ export function inputSchema(spec: TaskSpec): ObjectSchema {
 export async function runTask(engine: TaskEngine, name: string, inputs: readonly unknown[], options: object = {}): Promise<unknown[]> {
   const spec = getTaskSpec(name);
   if (!Array.isArray(inputs)) throw new InvalidInputError("inputs", `inputs must be an array of { text, ... } objects; got ${typeof inputs}.`);
-  // Callbacks and signals are library-only, so they are not in the JSON schemas.
-  const { onTruncate, signal, ...json } = options as { onTruncate?: unknown; signal?: unknown };
+  // Callbacks, signals and label embeddings (Float32Array) are library-only, so they are not in the JSON schemas.
+  const { onTruncate, signal, labelEmbeddings, ...json } = options as { onTruncate?: unknown; signal?: unknown; labelEmbeddings?: unknown };
   const resolved = validateObject(optionsSchema(spec), json);
   if (onTruncate !== undefined) {
     if (typeof onTruncate !== "function") throw new InvalidInputError("onTruncate", "onTruncate must be a function.");
     resolved["onTruncate"] = onTruncate;
   }
   if (signal !== undefined) resolved["signal"] = signal;
+  if (labelEmbeddings !== undefined) resolved["labelEmbeddings"] = labelEmbeddings; // checked by the labels encoder
   const schema = inputSchema(spec);
   const checked = inputs.map((input, i) => validateObject(schema, input, inputs.length === 1 ? "" : `inputs[${i}].`, "input") as unknown as TaskInput);
   return spec.run(engine, checked, resolved);

@@ -31,7 +31,7 @@ export interface TaskEngine {
 /** The options every task passes to the pipeline unchanged (long texts, batching, token-model scoring). */
 export type RunOptions = Pick<
   PredictOptions,
-  "truncation" | "window" | "overlap" | "batchSize" | "batchOrder" | "tokenScore" | "maxPromptTokens" | "wordSplitter" | "onTruncate" | "signal"
+  "truncation" | "window" | "overlap" | "batchSize" | "batchOrder" | "tokenScore" | "maxPromptTokens" | "wordSplitter" | "onTruncate" | "signal" | "labelEmbeddings"
 >;
 
 /** One input of a task: a text and the task's per-text fields (a question, classes, ...). */

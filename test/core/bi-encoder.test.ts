@@ -118,6 +118,29 @@ describe("bi-encoder runtime", () => {
     );
   });
 
+  test("through the task registry: model.run('ner') with and without stored embeddings, and a prompted task", async () => {
+    const expected = await span.predictEntities(TEXT, LABELS, { threshold: 0.3 });
+    assert.deepEqual(await span.run("ner", [{ text: TEXT, labels: LABELS }], { threshold: 0.3 }), [expected]);
+    const embeddings = await span.encodeLabels(LABELS);
+    const fresh = await GLiNER.fromPretrained(BI_SPAN, { labelCacheSize: 0 });
+    try {
+      const viaRun = await fresh.run("ner", [{ text: TEXT, labels: LABELS }], { threshold: 0.3, labelEmbeddings: embeddings });
+      assert.deepEqual(viaRun, [expected]);
+      assert.equal(fresh.labelCache?.misses, 0, "the labels encoder did not run");
+    } finally {
+      await fresh.dispose();
+    }
+    // Task prompts are words before the text; a bi-encoder reads them as text (no label prompt to share with).
+    const answers = await span.answer("Who is the CEO of Apple?", TEXT, { threshold: 0.1 });
+    for (const a of answers) assert.equal(TEXT.slice(a.start, a.end), a.text);
+    const uni = await GLiNER.fromPretrained(SPAN_MODEL);
+    try {
+      await assert.rejects(uni.run("ner", [{ text: TEXT, labels: LABELS }], { labelEmbeddings: embeddings }), /need a bi-encoder model/);
+    } finally {
+      await uni.dispose();
+    }
+  });
+
   test("the token bi-encoder also runs through the tokens graph, with the same entities", async () => {
     const viaEmbeddings = await GLiNER.fromPretrained(BI_TOKEN);
     const viaTokens = await GLiNER.fromPretrained(BI_TOKEN, { onnxFile: "onnx/model.onnx" });
