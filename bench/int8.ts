@@ -77,6 +77,13 @@ async function main(): Promise<void> {
   const { compareModels } = await import("../src/convert/quality.js");
 
   const dir = mkdtempSync(join(tmpdir(), "gliner-bench-int8-"));
+  // A large model's files are GBs: remove them also when the run is interrupted.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      if (!values.keep) rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   try {
     const src = join(dir, "checkpoint");
     const out = join(dir, "model");

@@ -4,7 +4,7 @@
  * cases' texts kept (src/convert/quality.ts against the fp32 conversion).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -12,6 +12,7 @@ import * as ort from "onnxruntime-node";
 import { convertCheckpoint, ONNX_FILE } from "../../src/convert/index.js";
 import { DataType, ModelProto } from "../../src/convert/onnx-proto.js";
 import { compareModels } from "../../src/convert/quality.js";
+import { GLiNER } from "../../src/node.js";
 import { FIXTURES, flatten, goldenCases, logits, maxAbsDiff } from "./golden-run.js";
 
 const work = mkdtempSync(join(tmpdir(), "gliner-dtypes-"));
@@ -102,3 +103,14 @@ for (const model of ["span-markerv0", "token-level"]) {
     });
   }
 }
+
+test("a hub-style model_quantized.onnx (uint8 weights with zero points, as onnxruntime's quantizer writes) loads with dtype q8", async () => {
+  const out = join(work, "hub-style");
+  const converted = await convertCheckpoint(join(FIXTURES, "models", "span-markerv0"), out, { dtype: "uint8" });
+  renameSync(converted.modelPath, join(out, "onnx", ONNX_FILE.q8));
+  const model = await GLiNER.fromPretrained(out, { dtype: "q8" });
+  const text = "Bill Gates and Paul Allen founded Microsoft in Albuquerque on April 4, 1975.";
+  const entities = await model.predictEntities(text, ["person", "organization", "location", "date"], { threshold: 0.5 });
+  await model.dispose();
+  assert.ok(entities.length > 0 && entities.every((e) => text.slice(e.start, e.end) === e.text), JSON.stringify(entities));
+});
