@@ -43,7 +43,7 @@ export async function runModel(
   try {
     outputs = await model.session.run(model.config.relex ? withoutPairs(feeds) : feeds, ["logits"]);
   } catch (cause) {
-    throw new InferenceError(`ONNX Runtime failed on a batch of ${shape.batchSize}: ${String(cause)}`, { cause });
+    throw new InferenceError(`ONNX Runtime failed on a batch of ${shape.batchSize}: ${cleanOrtMessage(String(cause))}`, { cause });
   }
   const tensor = outputs["logits"];
   if (tensor === undefined) throw new InferenceError('The session returned no "logits" output.');
@@ -58,6 +58,15 @@ export async function runModel(
   const dims = layout === "BWC3" ? [batchSize, maxWords, maxLabels, 3] : [3, batchSize, maxWords, maxLabels];
   if (!sameDims(tensor.dims, dims)) throw shapeError(tensor.dims, `[${dims.join(", ")}]`);
   return { layout, tensor };
+}
+
+/** ORT's message without terminal colour codes and the C++ source locations of its build machine. */
+export function cleanOrtMessage(message: string): string {
+  return message
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .replace(/\s*(?:\/|[A-Za-z]:\\)[^\s:]*\.(?:cc|cpp|h|hpp):\d+(?::\d+)?\s*/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /**
