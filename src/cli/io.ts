@@ -2,6 +2,7 @@
  * Shared CLI plumbing: JSONL input (stdin or file), JSONL output (stdout or file), progress on stderr (a bar on
  * a terminal, lines otherwise), and model loading from the common flags.
  */
+import type { WordSplitter } from "../text/words.js";
 import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { batchProgress, formatSeconds } from "../batch/progress.js";
@@ -20,6 +21,7 @@ export interface ModelFlags {
   threads?: number;
   workers?: number;
   labelCacheSize?: number;
+  wordSplitter?: string;
 }
 
 export const DEFAULT_GLINER2_MODEL = "fastino/gliner2-base-v1";
@@ -42,6 +44,8 @@ function modelLoadOptions(flags: ModelFlags) {
     ...(flags.cacheDir === undefined ? {} : { cacheDir: flags.cacheDir }),
     ...(flags.offline ? { localFilesOnly: true } : {}),
     ...(flags.labelCacheSize === undefined ? {} : { labelCacheSize: flags.labelCacheSize }),
+    // Checked (with a message naming the choices) when the model loads.
+    ...(flags.wordSplitter === undefined ? {} : { wordSplitter: flags.wordSplitter as WordSplitter }),
     session: {
       ...(flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads }),
       ...(flags.workers === undefined ? {} : { workers: flags.workers }),
@@ -60,7 +64,8 @@ export function withModelFlags<T extends import("commander").Command>(command: T
     .option("--offline", "never touch the network; use the cache only")
     .option("--threads <n>", "ONNX Runtime intra-op threads", parseInteger)
     .option("--workers <n>", "ONNX sessions in worker threads, batches run in parallel (one model copy each)", parseInteger)
-    .option("--label-cache-size <n>", "bi-encoders: label embeddings kept across calls (default 10000; 0: off)", parseInteger) as T;
+    .option("--label-cache-size <n>", "bi-encoders: label embeddings kept across calls (default 10000; 0: off)", parseInteger)
+    .option("--word-splitter <name>", "words: whitespace (the reference's), intl or auto (Intl.Segmenter for Chinese, Japanese, Thai…), optionally with a locale, e.g. intl:ja (default: the model's)") as T;
 }
 
 export function parseInteger(value: string): number {

@@ -28,6 +28,9 @@ import { RUN_OPTIONS, type TaskEngine, type TaskInput, type TaskSpec } from "./s
 import { summarizeTask } from "./summarize.js";
 import type * as T from "./types.js";
 
+/** The options every task takes (long texts, batching, words); other families' routes reuse their schemas. */
+export { RUN_OPTIONS } from "./spec.js";
+
 export const TASK_SPECS: readonly TaskSpec[] = [nerTask, relationsTask, qaTask, summarizeTask, classifyTask, extractTask, sentimentTask, keyphrasesTask];
 
 /** Inputs, options and result of each registered task, for a typed `model.run`. */

@@ -129,6 +129,8 @@ async function run() {
   const started = performance.now();
   try {
     const request = task.request(text, Number($("threshold").value), fields);
+    const wordSplitter = $("word-splitter").value;
+    if (wordSplitter !== "") request.wordSplitter = wordSplitter;
     const response = await state.engines[state.engine].run(state.task, request);
     const ms = Math.round(performance.now() - started);
     state.last = { text, response, task: state.task };

@@ -8,6 +8,8 @@ import type { FastifyInstance } from "fastify";
 import type { GLiNER2Base } from "../../index.js";
 import { type ServerContext, pickTexts } from "../context.js";
 import { HttpError } from "../http-errors.js";
+import { RUN_OPTIONS } from "../../tasks/registry.js";
+import type { WordSplitter } from "../../text/words.js";
 import { errorResponses } from "../schemas.js";
 
 const name = { type: "string", minLength: 1 } as const;
@@ -89,6 +91,7 @@ interface SchemaBody {
   offsets?: "utf16" | "codePoints";
   chunkSize?: number;
   chunkOverlap?: number;
+  wordSplitter?: WordSplitter;
 }
 
 export function registerSchemaRoute(app: FastifyInstance, ctx: ServerContext, model: () => GLiNER2Base): void {
@@ -115,6 +118,7 @@ export function registerSchemaRoute(app: FastifyInstance, ctx: ServerContext, mo
             offsets: { type: "string", enum: ["utf16", "codePoints"], default: "utf16" },
             chunkSize: { type: "integer", minimum: 1, description: "Words per chunk for long texts (extractLong)." },
             chunkOverlap: { type: "integer", minimum: 0, description: "Words shared by consecutive chunks (default 64)." },
+            wordSplitter: RUN_OPTIONS.properties["wordSplitter"],
           },
         },
         response: {
@@ -139,6 +143,7 @@ export function registerSchemaRoute(app: FastifyInstance, ctx: ServerContext, mo
         includeSpans: body.includeSpans ?? false,
         offsets: body.offsets ?? "utf16",
         batchSize: ctx.options.batching.maxBatchSize,
+        ...(body.wordSplitter === undefined ? {} : { wordSplitter: body.wordSplitter }),
       };
       const long = body.chunkSize !== undefined || body.chunkOverlap !== undefined;
       const results = long

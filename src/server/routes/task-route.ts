@@ -9,6 +9,11 @@ import { type JsonSchema, resultFields, type TaskSpec } from "../../index.js";
 import { type ServerContext, clientGone, pickTexts } from "../context.js";
 import { batchGroup, keyOf } from "../groups.js";
 import { errorResponses, limitSchema, textSchema, textsSchema } from "../schemas.js";
+import { RUN_OPTIONS } from "../../tasks/registry.js";
+
+/** Run options a client chooses per request; the server sets batching and long-text handling itself. */
+const CLIENT_RUN_OPTIONS = ["wordSplitter"] as const;
+const clientRunProperties = Object.fromEntries(CLIENT_RUN_OPTIONS.map((name) => [name, RUN_OPTIONS.properties[name] as JsonSchema]));
 
 /** `schema` for one text, or a list of it for `texts`. */
 function perText(schema: unknown) {
@@ -24,10 +29,10 @@ function responseFields(spec: TaskSpec): Record<string, JsonSchema> {
 export function registerTaskRoute(app: FastifyInstance, ctx: ServerContext, spec: TaskSpec): string {
   const { limits, batching } = ctx.options;
   const inputFields = Object.keys(spec.input.properties);
-  const optionFields = Object.keys(spec.options.properties);
+  const optionFields = [...Object.keys(spec.options.properties), ...CLIENT_RUN_OPTIONS];
   const fields = responseFields(spec);
   const properties = Object.fromEntries(
-    Object.entries({ ...spec.input.properties, ...spec.options.properties }).map(([name, schema]) => [name, limitSchema(schema, limits)]),
+    Object.entries({ ...spec.input.properties, ...spec.options.properties, ...clientRunProperties }).map(([name, schema]) => [name, limitSchema(schema, limits)]),
   );
   app.post(
     `/v1/${spec.name}`,
