@@ -68,3 +68,13 @@ test("exit code 3 when the model cannot be loaded", async () => {
   assert.equal(result.code, 3);
   assert.match(result.stderr, /has no gliner_config\.json/);
 });
+
+test("labels containing the model's special tokens are refused (exit 2), on the command line and per JSONL record", async () => {
+  const flag = await runCli(["ner", TEXT, "-m", TOKEN_MODEL, "-l", "person,<<ENT>>"]);
+  assert.equal(flag.code, 2, flag.stderr);
+  assert.match(flag.stderr, /special token "<<ENT>>"/);
+  assert.equal(flag.stdout, "");
+  const record = await runCli(["ner", "-m", TOKEN_MODEL, "-l", "person"], { stdin: JSON.stringify({ text: TEXT, labels: ["x<<SEP>>"] }) });
+  assert.notEqual(record.code, 0);
+  assert.doesNotMatch(record.stdout, /<<SEP>>/, "no entity labelled with a special token is written");
+});
