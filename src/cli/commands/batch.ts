@@ -23,7 +23,7 @@ interface BatchFlags extends ModelFlags {
   deadLetters?: string;
   labels?: string[];
   threshold?: number;
-  nested?: boolean;
+  flatNer: boolean;
   multiLabel?: boolean;
   batchSize: number;
   truncation: string;
@@ -68,7 +68,7 @@ export function registerBatchCommand(program: Command): void {
     .option("--dead-letters <path>", "rejected lines with their reasons (default: the output's name with .dead-letters.jsonl in place of .jsonl: out.jsonl → out.dead-letters.jsonl)")
     .option("-l, --labels <list>", "ner/extract: labels for documents that carry none, e.g. person,organization", parseList)
     .option("-t, --threshold <p>", "keep spans with probability above this (default: the task's, 0.5 for most)", parseNumber)
-    .option("--nested", "allow nested entities (flat by default)")
+    .option("--no-flat-ner", "keep nested entities (flatNer: false; flat by default)")
     .option("--multi-label", "allow several labels on the same span (classify: every class found)")
     .option("--prompt <text>", "relations/qa/summarize/classify/sentiment/keyphrases: the task prompt or template")
     .option("-r, --relations <list|json>", 'relations: names "founder,CEO of" or a JSON array of {relation, pairsFilter?, distanceThreshold?}')
@@ -142,7 +142,7 @@ async function runBatch(flags: BatchFlags): Promise<void> {
   }
   const settings: BatchSettings = parseSettings(
     definedOnly({
-      flatNer: flags.nested !== true,
+      flatNer: flags.flatNer,
       multiLabel: flags.multiLabel === true,
       batchSize: flags.batchSize,
       truncation: flags.truncation,

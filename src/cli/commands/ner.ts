@@ -25,7 +25,7 @@ import {
 interface NerFlags extends ModelFlags {
   labels?: string[];
   threshold: number;
-  nested?: boolean;
+  flatNer: boolean;
   multiLabel?: boolean;
   batchSize: number | "auto";
   truncation: Truncation;
@@ -46,7 +46,7 @@ export function registerNerCommand(program: Command): void {
   )
     .option("-l, --labels <list>", "comma-separated labels, e.g. person,organization", parseList)
     .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, 0.5)
-    .option("--nested", "allow nested entities (flat by default)")
+    .option("--no-flat-ner", "keep nested entities (flatNer: false; flat by default)")
     .option("--multi-label", "allow several labels on the same span")
     .option("-b, --batch-size <n|auto>", "texts per model call, or auto (sized by sub-tokens)", parseBatchSize, 8)
     .option("--truncation <mode>", "long texts: window, truncate or error", "window")
@@ -63,7 +63,7 @@ async function runNer(text: string | undefined, flags: NerFlags): Promise<void> 
   checkInputSources(text, flags);
   const options: PredictOptions = {
     threshold: flags.threshold,
-    flatNer: !flags.nested,
+    flatNer: flags.flatNer,
     multiLabel: flags.multiLabel === true,
     batchSize: flags.batchSize,
     truncation: flags.truncation,
