@@ -28,6 +28,8 @@ export interface BatcherOptions {
   readonly timeoutMs: number;
   /** Batches running at once (default 1). */
   readonly concurrency?: number;
+  /** Milliseconds on a monotonic clock (default `performance.now`); tests pass a mocked one. */
+  readonly clock?: () => number;
 }
 
 /** What the batcher reports, for metrics. */
@@ -82,12 +84,14 @@ export class Batcher {
   /** Exponential moving average of seconds per batch, for Retry-After. */
   private batchSeconds = 0.05;
   private readonly concurrency: number;
+  private readonly now: () => number;
 
   constructor(
     readonly options: BatcherOptions,
     private readonly observer: BatcherObserver = {},
   ) {
     this.concurrency = options.concurrency ?? 1;
+    this.now = options.clock ?? (() => performance.now());
   }
 
   /** Items waiting for a model call. */
@@ -129,7 +133,7 @@ export class Batcher {
             input,
             resolve: resolve as (value: unknown) => void,
             reject,
-            enqueuedAt: performance.now(),
+            enqueuedAt: this.now(),
             settled: false,
           };
           job.timer = setTimeout(() => this.expire(job), this.options.timeoutMs);
@@ -166,7 +170,7 @@ export class Batcher {
   private schedule(): void {
     while (this.running < this.concurrency && this.queue.length > 0) {
       const head = this.queue[0] as Job;
-      const waited = performance.now() - head.enqueuedAt;
+      const waited = this.now() - head.enqueuedAt;
       const ready = this.closed || waited >= this.options.maxWaitMs || this.countKey(head.group.key) >= this.options.maxBatchSize;
       if (!ready) {
         this.waitTimer ??= setTimeout(() => {
@@ -199,7 +203,7 @@ export class Batcher {
     }
     this.observer.onQueueDepth?.(this.queue.length);
     this.running++;
-    const started = performance.now();
+    const started = this.now();
     const cancel = new AbortController();
     for (const job of batch) {
       job.onExpiredWhileRunning = () => {
@@ -220,7 +224,7 @@ export class Batcher {
       const failure = error instanceof Error ? error : new Error(String(error));
       batch.forEach((job) => this.settle(job, () => job.reject(failure)));
     } finally {
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (this.now() - started) / 1000;
       this.batchSeconds = 0.8 * this.batchSeconds + 0.2 * seconds;
       this.observer.onBatch?.(batch.length, seconds, head.group.key);
       this.running--;

@@ -1,4 +1,7 @@
-/** The micro-batcher on its own, with instrumented batch functions: coalescing, waiting, limits, deadlines, shutdown. */
+/**
+ * The micro-batcher on its own, with instrumented batch functions: coalescing, waiting, limits, deadlines, shutdown.
+ * The timing tests run on mocked time (node:test's timers and Date, the batcher's clock), never the wall clock.
+ */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,6 +20,11 @@ function recordingGroup(key: string, delayMs = 0) {
   };
   return { group, batches };
 }
+
+/** Lets pending promise callbacks run (no timers involved). */
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
 
 const settings = { maxBatchSize: 4, maxWaitMs: 20, maxQueue: 100, timeoutMs: 5000 };
 
@@ -39,16 +47,18 @@ describe("Batcher", () => {
     assert.deepEqual(b.batches, [[2, 4]]);
   });
 
-  test("a lone item waits about maxWaitMs for company, then goes alone", async () => {
-    const batcher = new Batcher({ ...settings, maxWaitMs: 60 });
+  test("a lone item waits maxWaitMs for company, then goes (mocked time)", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
+    const batcher = new Batcher({ ...settings, maxWaitMs: 60, clock: () => Date.now() });
     const { group, batches } = recordingGroup("a");
-    const started = performance.now();
     const first = batcher.submit(group, 1);
-    await sleep(20);
+    t.mock.timers.tick(20);
     const second = batcher.submit(group, 2); // arrives within the window: shares the call
+    t.mock.timers.tick(39);
+    await settle();
+    assert.deepEqual(batches, [], "nothing goes out before the 60 ms window closes");
+    t.mock.timers.tick(1);
     assert.deepEqual(await Promise.all([first, second]), [10, 20]);
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed >= 55, `dispatched after ${elapsed} ms, before the 60 ms window closed`);
     assert.deepEqual(batches, [[1, 2]]);
   });
 
@@ -83,15 +93,23 @@ describe("Batcher", () => {
     assert.deepEqual(batches, [[5, 6, 7]]);
   });
 
-  test("an item past its deadline fails with DeadlineError, queued or running; the others are unaffected", async () => {
-    const batcher = new Batcher({ ...settings, maxBatchSize: 1, maxWaitMs: 0, timeoutMs: 40 });
+  test("an item past its deadline fails with DeadlineError, queued or running; the others are unaffected (mocked time)", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
+    const batcher = new Batcher({ ...settings, maxBatchSize: 1, maxWaitMs: 0, timeoutMs: 40, clock: () => Date.now() });
     const { group, batches } = recordingGroup("a", 60);
     const running = batcher.submit(group, 1); // runs 60 ms > 40 ms deadline
     const queued = batcher.submit(group, 2); // still queued at its deadline
+    await settle();
+    t.mock.timers.tick(39);
+    await settle();
+    assert.deepEqual(batches, [[1]]);
+    t.mock.timers.tick(1);
     await assert.rejects(running, DeadlineError);
     await assert.rejects(queued, (error: unknown) => error instanceof DeadlineError && /40 ms/.test(error.message));
-    await sleep(40);
+    t.mock.timers.tick(60);
+    await settle();
     assert.deepEqual(batches, [[1]], "the expired queued item never reached the model");
+    t.mock.timers.reset();
     const fast = new Batcher({ ...settings, timeoutMs: 1000 });
     assert.equal(await fast.submit(recordingGroup("b").group, 3), 30);
   });
