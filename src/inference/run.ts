@@ -27,7 +27,7 @@ export async function withLogitsLayout(model: LoadedModel): Promise<ReadyModel> 
   if (model.config.mode === "span") return { ...model, logitsLayout: "span" };
   const encoded = encodePrompt(["a", "b"], ["x"], model.config, model.tokenizer);
   const { feeds } = buildFeeds([encoded], { padId: model.tokenizer.padId });
-  if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds(["a", "b"]));
+  if (model.labels !== undefined) Object.assign(feeds, await model.labels.placeholderFeeds(2));
   const outputs = await model.session.run(model.config.relex ? withoutPairs(feeds) : feeds, ["logits"]);
   const layout = detectTokenLayout(outputs["logits"]?.dims ?? [], { batchSize: 1, maxWords: 1, numClasses: 2 });
   if (layout === undefined) throw shapeError(outputs["logits"]?.dims ?? [], "[1, 1, 2, 3] or [3, 1, 1, 2]");

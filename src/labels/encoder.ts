@@ -47,6 +47,8 @@ export class LabelsEncoder {
   private readonly tokenizer: WordTokenizer;
   private readonly openSession: (() => Promise<Session>) | undefined;
   private session: Promise<Session> | undefined;
+  /** Embedding size, known after the labels encoder's first run. */
+  private dim: number | undefined;
 
   constructor(parts: LabelsEncoderParts) {
     this.input = parts.input;
@@ -131,6 +133,19 @@ export class LabelsEncoder {
     return { labels: [...labels], dim, data };
   }
 
+  /**
+   * Label feeds for `count` placeholder labels that leave the cache and its counts alone: the load-time checks (the
+   * labels encoder runs; the main graph's logits layout) use them.
+   */
+  async placeholderFeeds(count: number): Promise<Record<string, TensorData>> {
+    if (this.input === "tokens") {
+      const { ids, mask } = this.tokenTensors(Array.from({ length: count }, () => "a"));
+      return { labels_input_ids: ids, labels_attention_mask: mask };
+    }
+    const dim = this.dim ?? ((await this.encodeNew(["a"])).get("a") as Float32Array).length;
+    return { labels_embeddings: { type: "float32", data: new Float32Array(count * dim), dims: [count, dim] } };
+  }
+
   async release(): Promise<void> {
     if (this.session !== undefined) await (await this.session).release();
   }
@@ -160,6 +175,7 @@ export class LabelsEncoder {
       if (tensor === undefined || dim === undefined || tensor.dims[0] !== chunk.length) {
         throw new InferenceError(`The labels encoder returned labels_embeddings of shape [${tensor?.dims.join(", ")}] for ${chunk.length} labels.`);
       }
+      this.dim = dim;
       chunk.forEach((label, i) => out.set(label, tensor.data.slice(i * dim, (i + 1) * dim)));
     }
     return out;

@@ -61,7 +61,7 @@ export async function loadLabelsEncoder(
         };
   const encoder = new LabelsEncoder({ tokenizer, input, openSession, cacheSize: options.labelCacheSize });
   // The embeddings path needs the labels encoder on the first call anyway: surface a broken file at load.
-  if (input === "embeddings") await encoder.embed(["label"]).then(() => encoder.cache.clear());
+  if (input === "embeddings") await encoder.placeholderFeeds(1);
   return encoder;
 }
 

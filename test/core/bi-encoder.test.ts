@@ -145,6 +145,8 @@ describe("bi-encoder runtime", () => {
     const viaEmbeddings = await GLiNER.fromPretrained(BI_TOKEN);
     const viaTokens = await GLiNER.fromPretrained(BI_TOKEN, { onnxFile: "onnx/model.onnx" });
     try {
+      // Loading checks the labels encoder and the logits layout without touching the cache.
+      assert.deepEqual(viaEmbeddings.labelCache, { hits: 0, misses: 0, size: 0, capacity: 10_000 });
       assert.deepEqual(await viaTokens.predictEntities(TEXT, LABELS, { threshold: 0.3 }), await viaEmbeddings.predictEntities(TEXT, LABELS, { threshold: 0.3 }));
       const embeddings = await viaEmbeddings.encodeLabels(LABELS);
       await assert.rejects(
