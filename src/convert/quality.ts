@@ -68,11 +68,11 @@ function recordingRuntime(inner: Runtime, log: FloatTensor[][]): Runtime {
 
 type Labels = readonly string[] | readonly (readonly string[])[];
 
-async function runAll({ folder, onnxFile }: ModelRef, texts: readonly string[], labels: Labels, threshold: number | "auto") {
+async function runAll({ folder, onnxFile }: ModelRef, texts: readonly string[], labels: Labels, threshold: number | "auto", batchSize: number) {
   const runs: FloatTensor[][] = [];
   const model = await GLiNER.fromPretrained(folder, { onnxFile, runtime: recordingRuntime(nodeRuntime(), runs), session: { workers: 1 } });
   try {
-    const predict = (t: number) => model.batchPredictEntities(texts, labels, { threshold: t, batchSize: 8 });
+    const predict = (t: number) => model.batchPredictEntities(texts, labels, { threshold: t, batchSize });
     let used = threshold === "auto" ? 0.5 : threshold;
     let entities = await predict(used);
     const logged = runs.length;
@@ -100,6 +100,18 @@ function sigmoidOfQuantile(runs: FloatTensor[][], q: number): number {
 
 const entityKey = (text: number, e: Entity) => `${text}:${e.start}:${e.end}:${e.label}`;
 
+export interface CompareOptions {
+  texts?: readonly string[];
+  /** One list for all texts, or one per text. */
+  labels?: Labels;
+  threshold?: number | "auto";
+  /**
+   * Passes per session run (default 8). int8 activations are quantised per run, so what else is in a batch
+   * changes an int8 model's outputs slightly; 1 makes the comparison independent of batching.
+   */
+  batchSize?: number;
+}
+
 /** An ONNX file of a model folder (the folder's config and tokenizer go with it). */
 export interface ModelRef {
   readonly folder: string;
@@ -114,13 +126,14 @@ export interface ModelRef {
 export async function compareModels(
   reference: ModelRef,
   candidate: ModelRef,
-  options: { texts?: readonly string[]; labels?: Labels; threshold?: number | "auto" } = {},
+  options: CompareOptions = {},
 ): Promise<QualityReport> {
+  const batchSize = options.batchSize ?? 8;
   const texts = options.texts ?? PROBE_TEXTS;
   const labels = options.labels ?? PROBE_LABELS;
-  const ref = await runAll(reference, texts, labels, options.threshold ?? 0.5);
+  const ref = await runAll(reference, texts, labels, options.threshold ?? 0.5, batchSize);
   const threshold = ref.threshold;
-  const cand = await runAll(candidate, texts, labels, threshold);
+  const cand = await runAll(candidate, texts, labels, threshold, batchSize);
   const name = (m: ModelRef) => `${m.folder}/${m.onnxFile}`;
   if (ref.runs.length !== cand.runs.length) {
     throw new ModelLoadError(`${name(candidate)} ran ${cand.runs.length} batches where ${name(reference)} ran ${ref.runs.length}; they are not the same model.`);
@@ -155,7 +168,7 @@ export async function compareModels(
 export async function checkAgainstFp32(
   converted: string,
   convertFp32: (folder: string) => Promise<{ modelPath: string }>,
-  options: { texts?: readonly string[]; labels?: Labels; threshold?: number | "auto" } = {},
+  options: CompareOptions = {},
 ): Promise<QualityReport> {
   const tmp = await mkdtemp(join(tmpdir(), "gliner-ts-check-"));
   try {

@@ -25,10 +25,10 @@ const WEIGHT_TYPE = { q8: DataType.INT8, int8: DataType.INT8, uint8: DataType.UI
 /**
  * Entity agreement with the fp32 conversion on the fixture corpus, at threshold 0.5. The random fixture models
  * score everything within a few hundredths of 0.5 and overlapping spans within 1e-3 of each other, so the
- * flat-NER selection flips on the int8 dtypes' many small errors (fp16's are fewer): observed 0.54–0.68 for
- * q8 / int8 / uint8, 0.99+ for fp16 (docs/convert.md). A broken quantisation scores ≈ 0.
+ * flat-NER selection flips on the int8 dtypes' many small errors (fp16's are fewer): observed 0.45–0.81 for
+ * q8 / int8 / uint8 (one text per run), 0.99+ for fp16 (docs/convert.md). A broken quantisation scores ≈ 0.
  */
-const MIN_AGREEMENT = { fp16: 0.99, q8: 0.5, int8: 0.5, uint8: 0.5 } as const;
+const MIN_AGREEMENT = { fp16: 0.99, q8: 0.4, int8: 0.4, uint8: 0.4 } as const;
 /** Largest |q| of the signed weights: q8 keeps 7 bits so AVX2's saturating u8×s8 pairs cannot overflow. */
 const SIGNED_LIMIT = { q8: 63, int8: 127 } as const;
 
@@ -96,7 +96,7 @@ for (const model of ["span-markerv0", "token-level"]) {
 
       await fp32;
       const corpus = fixtureCorpus(model);
-      const quality = await compareModels({ folder: fp32Out, onnxFile: `onnx/${ONNX_FILE.fp32}` }, { folder: out, onnxFile: `onnx/${ONNX_FILE[dtype]}` }, { ...corpus, threshold: 0.5 });
+      const quality = await compareModels({ folder: fp32Out, onnxFile: `onnx/${ONNX_FILE.fp32}` }, { folder: out, onnxFile: `onnx/${ONNX_FILE[dtype]}` }, { ...corpus, threshold: 0.5, batchSize: 1 });
       console.log(`# ${model} ${dtype}: ${size} bytes, max |Δ| vs golden ${worst.toExponential(2)}, vs fp32 ${quality.maxAbsLogitDiff.toExponential(2)}; entities ${JSON.stringify(quality)}`);
       assert.ok(quality.referenceEntities >= 20, `the fixture corpus has entities at 0.5 (${quality.referenceEntities})`);
       assert.ok(quality.agreement >= MIN_AGREEMENT[dtype], `entity agreement ${quality.agreement}`);
