@@ -5,10 +5,12 @@
  */
 import { InvalidInputError } from "../errors.js";
 import type { Runtime } from "../runtime/runtime.js";
+import { type Gliner2TaskTypes, runTask } from "../tasks/registry.js";
 import type { WordSplitterSpec } from "../text/words.js";
 import { checkOneOf, checkPositiveInteger, checkText, checkTexts, checkWordSplitter } from "../validate.js";
 import { type ConvertOnFirstUse, type Gliner2Config, type Gliner2LoadOptions, type LoadedGliner2, loadGliner2 } from "./load.js";
 import { mergeChunkResults, splitIntoChunks } from "./long.js";
+import type { Gliner2Engine } from "./task.js";
 import { gliner2WordSplitter } from "./words.js";
 import { runRequests, type RunSettings, type SchemaRequest, toCodePointOffsets } from "./pipeline.js";
 import {
@@ -111,13 +113,13 @@ export class GLiNER2 {
 
   /** Any schema (all its tasks in one pass) on one text. */
   async extract(text: string, schema: SchemaLike, options: Gliner2Options = {}): Promise<ExtractResult> {
-    const [result] = await this.run([{ text: checkText(text), schema: compileSchema(schema) }], options);
+    const [result] = await this.runSchemas([{ text: checkText(text), schema: compileSchema(schema) }], options);
     return result as ExtractResult;
   }
 
   /** Many texts: one schema for all, or one per text. Batched by length; results in input order. */
   async batchExtract(texts: readonly string[], schemas: SchemaLike | readonly SchemaLike[], options: Gliner2BatchOptions = {}): Promise<ExtractResult[]> {
-    return this.run(requestsFor(checkTexts(texts), schemas), options);
+    return this.runSchemas(requestsFor(checkTexts(texts), schemas), options);
   }
 
   /**
@@ -154,6 +156,28 @@ export class GLiNER2 {
     });
   }
 
+  /**
+   * Runs a registered GLiNER2 task (`"schema"`: `{ text, schema }` inputs, src/gliner2/task.ts) on many inputs,
+   * batched; `results[i]` answers `inputs[i]`. Every surface (server, CLI, batch) runs GLiNER2 through here.
+   * @example
+   * const [result] = await model.run("schema", [{ text, schema: { entities: ["person"] } }], { includeSpans: true });
+   */
+  run<N extends keyof Gliner2TaskTypes>(
+    task: N,
+    inputs: readonly Gliner2TaskTypes[NoInfer<N>]["input"][],
+    options?: Gliner2TaskTypes[NoInfer<N>]["options"],
+  ): Promise<Gliner2TaskTypes[N]["result"][]>;
+  /** A task registered by name only (e.g. chosen at run time): results are `unknown`. */
+  run<T extends string>(task: T extends keyof Gliner2TaskTypes ? never : T, inputs: readonly object[], options?: object): Promise<unknown[]>;
+  async run(task: string, inputs: readonly object[], options: object = {}): Promise<unknown[]> {
+    const engine: Gliner2Engine = {
+      modelClass: "GLiNER2",
+      batchExtract: (texts, schemas, settings) => this.batchExtract(texts, schemas, settings),
+      batchExtractLong: (texts, schemas, settings) => this.batchExtractLong(texts, schemas, settings),
+    };
+    return runTask(engine, task, inputs, options);
+  }
+
   /** Releases the ONNX session. */
   async dispose(): Promise<void> {
     await this.model.session.release();
@@ -163,7 +187,7 @@ export class GLiNER2 {
     return runSettings(options, this.model.wordSplitter);
   }
 
-  private async run(requests: readonly SchemaRequest[], options: Gliner2BatchOptions): Promise<ExtractResult[]> {
+  private async runSchemas(requests: readonly SchemaRequest[], options: Gliner2BatchOptions): Promise<ExtractResult[]> {
     const results = await runRequests(this.model, requests, this.runSettings(options));
     if (options.offsets !== "codePoints") return results;
     return results.map((r, i) => toCodePointOffsets(r, (requests[i] as SchemaRequest).text));

@@ -12,9 +12,14 @@
  * 2. List the spec in `TASK_SPECS` below and its types in {@link TaskTypes}.
  * That is all: `POST /v1/<name>`, `gliner-ts <name>`, `gliner-ts batch --task <name>`, queue jobs, the web
  * worker and the page pick it up. A family whose model call differs from the GLiNER pipeline gives its model
- * class its own {@link TaskEngine}; `run` receives the engine of the model it runs on.
+ * class its own {@link TaskEngine}; `run` receives the engine of the model it runs on. GLiNER2 does: its spec
+ * (src/gliner2/task.ts) has `modelClass: "GLiNER2"`, is listed in `GLINER2_TASK_SPECS`, and runs on the
+ * {@link Gliner2Engine} of `GLiNER2.run`; its surfaces (`serve --gliner2`'s `/v1/schema`, `gliner-ts schema`,
+ * `batch --task schema`) call that `run`. `runTask` refuses a task on the other model class with a typed error.
  */
 import { InvalidInputError } from "../errors.js";
+import { type Gliner2Engine, type Gliner2TaskOptions, schemaTask } from "../gliner2/task.js";
+import type { ExtractResult, SchemaInput } from "../gliner2/types.js";
 import type { Entity } from "../types.js";
 import { classifyTask } from "./classify.js";
 import { extractTask } from "./extract.js";
@@ -32,6 +37,8 @@ import type * as T from "./types.js";
 export { RUN_OPTIONS } from "./spec.js";
 
 export const TASK_SPECS: readonly TaskSpec[] = [nerTask, relationsTask, qaTask, summarizeTask, classifyTask, extractTask, sentimentTask, keyphrasesTask];
+/** The tasks of GLiNER2 models (`modelClass` "GLiNER2"): `GLiNER2.run`, `POST /v1/schema` (serve --gliner2), `gliner-ts schema`, `batch --task schema`. */
+export const GLINER2_TASK_SPECS: readonly TaskSpec[] = [schemaTask];
 
 /** Inputs, options and result of each registered task, for a typed `model.run`. */
 export interface TaskTypes {
@@ -46,10 +53,16 @@ export interface TaskTypes {
 }
 export type TaskName = keyof TaskTypes;
 
-const byName = new Map(TASK_SPECS.map((spec) => [spec.name, spec]));
+/** Inputs, options and result of each GLiNER2 task, for a typed `GLiNER2.run`. */
+export interface Gliner2TaskTypes {
+  schema: { input: { text: string; schema: SchemaInput }; options: Gliner2TaskOptions; result: ExtractResult };
+}
 
-export function taskNames(): string[] {
-  return [...byName.keys()];
+const byName = new Map([...TASK_SPECS, ...GLINER2_TASK_SPECS].map((spec) => [spec.name, spec]));
+
+/** The registered task names, all or those of one model class. */
+export function taskNames(modelClass?: "GLiNER" | "GLiNER2"): string[] {
+  return [...byName.values()].filter((spec) => modelClass === undefined || (spec.modelClass ?? "GLiNER") === modelClass).map((spec) => spec.name);
 }
 
 export function getTaskSpec(name: string): TaskSpec {
@@ -60,6 +73,7 @@ export function getTaskSpec(name: string): TaskSpec {
 
 /** A task's options with the run options every task takes: what callers may pass. */
 export function optionsSchema(spec: TaskSpec): ObjectSchema {
+  if (spec.modelClass === "GLiNER2") return spec.options;
   return { ...spec.options, properties: { ...spec.options.properties, ...RUN_OPTIONS.properties } };
 }
 
@@ -69,8 +83,13 @@ export function inputSchema(spec: TaskSpec): ObjectSchema {
 }
 
 /** Validates inputs and options (defaults filled in) and runs the task; `results[i]` answers `inputs[i]`. */
-export async function runTask(engine: TaskEngine, name: string, inputs: readonly unknown[], options: object = {}): Promise<unknown[]> {
+export async function runTask(engine: TaskEngine | Gliner2Engine, name: string, inputs: readonly unknown[], options: object = {}): Promise<unknown[]> {
   const spec = getTaskSpec(name);
+  const modelClass = "modelClass" in engine ? engine.modelClass : "GLiNER";
+  if ((spec.modelClass ?? "GLiNER") !== modelClass) {
+    const other = modelClass === "GLiNER" ? "GLiNER2" : "GLiNER";
+    throw new InvalidInputError("task", `task ${JSON.stringify(name)} needs a ${other} model, but this is a ${modelClass} model; its tasks are: ${taskNames(modelClass).join(", ")}.`);
+  }
   if (!Array.isArray(inputs)) throw new InvalidInputError("inputs", `inputs must be an array of { text, ... } objects; got ${typeof inputs}.`);
   // Callbacks, signals and label embeddings (Float32Array) are library-only, so they are not in the JSON schemas.
   const { onTruncate, signal, labelEmbeddings, ...json } = options as { onTruncate?: unknown; signal?: unknown; labelEmbeddings?: unknown };
@@ -83,7 +102,7 @@ export async function runTask(engine: TaskEngine, name: string, inputs: readonly
   if (labelEmbeddings !== undefined) resolved["labelEmbeddings"] = labelEmbeddings; // checked by the labels encoder
   const schema = inputSchema(spec);
   const checked = inputs.map((input, i) => validateObject(schema, input, inputs.length === 1 ? "" : `inputs[${i}].`, "input") as unknown as TaskInput);
-  return spec.run(engine, checked, resolved);
+  return spec.run(engine as TaskEngine, checked, resolved);
 }
 
 /** The JSON fields of one result, the same on every surface: `{ [result.name]: result }`, or its own fields. */

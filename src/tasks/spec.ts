@@ -39,9 +39,11 @@ export interface TaskInput {
   readonly text: string;
 }
 
-export interface TaskSpec<Input extends TaskInput = TaskInput, Options = Record<string, unknown>, Result = unknown> {
+export interface TaskSpec<Input extends TaskInput = TaskInput, Options = Record<string, unknown>, Result = unknown, Engine = TaskEngine> {
   /** The task's name everywhere: `model.run(name)`, `POST /v1/<name>`, `gliner-ts <name>`, `batch --task <name>`. */
   readonly name: string;
+  /** The model class it runs on and whose engine `run` receives: GLiNER (default) or GLiNER2 (its options are its own, without {@link RUN_OPTIONS}). */
+  readonly modelClass?: "GLiNER2";
   /** One line for help texts and the OpenAPI summary. */
   readonly summary: string;
   readonly description: string;
@@ -52,11 +54,11 @@ export interface TaskSpec<Input extends TaskInput = TaskInput, Options = Record<
   /** The result field every surface answers with, and one input's result; `spread`: its fields are the answer. */
   readonly result: { readonly name: string; readonly schema: JsonSchema; readonly spread?: boolean };
   /** Runs validated inputs (defaults applied) as batched pipeline calls; `results[i]` answers `inputs[i]`. */
-  run(engine: TaskEngine, inputs: readonly Input[], options: Options & RunOptions): Promise<Result[]>;
+  run(engine: Engine, inputs: readonly Input[], options: Options & RunOptions): Promise<Result[]>;
 }
 
 /** Types a spec end to end; the registry holds specs of unknown inputs and options. */
-export function defineTask<Input extends TaskInput, Options, Result>(spec: TaskSpec<Input, Options, Result>): TaskSpec {
+export function defineTask<Input extends TaskInput, Options, Result, Engine = TaskEngine>(spec: TaskSpec<Input, Options, Result, Engine>): TaskSpec {
   return spec as unknown as TaskSpec;
 }
 

@@ -1,9 +1,10 @@
 /**
- * `--task schema` (GLiNER2): `{"text", "schema"?}` → `{"result": {...}}`, exactly `GLiNER2.batchExtract` with the
+ * `--task schema` (GLiNER2): `{"text", "schema"?}` → `{"result": {...}}`, the registry's schema task with the
  * record's schema or the run's `--schema` file (the JSON form of docs/gliner2.md). A bad schema on a line is a
  * dead letter naming the field; a bad `--schema` stops the run before it starts.
  */
 import { InvalidInputError } from "../../errors.js";
+import { resultFields } from "../../tasks/registry.js";
 import { compileSchema } from "../../gliner2/model.js";
 import type { SchemaInput } from "../../gliner2/types.js";
 import { type JsonObject, kindOf, RecordError } from "../documents.js";
@@ -39,16 +40,8 @@ export const schemaTask = defineGliner2Task<SchemaRequest>({
     return { text, schema: schema as JsonObject as SchemaInput };
   },
   async run(model, requests, settings) {
-    const results = await model.batchExtract(
-      requests.map((r) => r.text),
-      requests.map((r) => r.schema),
-      {
-        threshold: settings.threshold ?? 0.5,
-        includeConfidence: settings.includeConfidence ?? false,
-        includeSpans: settings.includeSpans ?? false,
-        batchSize: settings.batchSize,
-      },
-    );
-    return results.map((result) => ({ result }));
+    const options = { threshold: settings.threshold, includeConfidence: settings.includeConfidence, includeSpans: settings.includeSpans, batchSize: settings.batchSize };
+    const results = await model.run("schema", requests, options);
+    return results.map((result) => resultFields("schema", result));
   },
 });

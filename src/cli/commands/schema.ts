@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { InvalidInputError } from "../../errors.js";
-import type { GLiNER2, Gliner2BatchOptions, Gliner2LongOptions, SchemaInput } from "../../node.js";
+import type { Gliner2TaskOptions } from "../../gliner2/task.js";
+import type { GLiNER2, SchemaInput } from "../../node.js";
 import {
   checkInputSources,
   countLines,
@@ -65,7 +66,7 @@ async function runSchema(text: string | undefined, flags: SchemaFlags): Promise<
   if (schema === undefined && sources > 0 && flags.input === undefined) {
     throw new InvalidInputError("schema", 'a schema is required: --schema schema.json, e.g. {"entities": ["person", "company"]}.');
   }
-  const options: Gliner2LongOptions = {
+  const options: Gliner2TaskOptions = {
     threshold: flags.threshold,
     includeConfidence: flags.includeConfidence === true,
     includeSpans: flags.includeSpans === true,
@@ -79,7 +80,7 @@ async function runSchema(text: string | undefined, flags: SchemaFlags): Promise<
   try {
     if (text !== undefined || flags.file !== undefined) {
       const content = text ?? (await readFile(flags.file as string, "utf8"));
-      const [result] = await run(model, [content], [schema as SchemaInput], flags, options);
+      const [result] = await run(model, [content], [schema as SchemaInput], options);
       await out.write({ result });
     } else {
       await runJsonl(model, flags, schema, options, out.write);
@@ -94,7 +95,7 @@ async function runJsonl(
   model: GLiNER2,
   flags: SchemaFlags,
   schema: SchemaInput | undefined,
-  options: Gliner2LongOptions,
+  options: Gliner2TaskOptions,
   write: (value: unknown) => Promise<void>,
 ): Promise<void> {
   const fromFile = flags.input !== undefined && flags.input !== "-";
@@ -102,7 +103,7 @@ async function runJsonl(
   const pending: { id: unknown; text: string; schema: SchemaInput }[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
-    const results = await run(model, pending.map((p) => p.text), pending.map((p) => p.schema), flags, options);
+    const results = await run(model, pending.map((p) => p.text), pending.map((p) => p.schema), options);
     for (const [i, p] of pending.entries()) await write({ id: p.id, result: results[i] });
     bar.increment(pending.length);
     pending.length = 0;
@@ -118,10 +119,8 @@ async function runJsonl(
   bar.stop();
 }
 
-function run(model: GLiNER2, texts: string[], schemas: SchemaInput[], flags: SchemaFlags, options: Gliner2LongOptions) {
-  if (flags.chunkSize !== undefined || flags.chunkOverlap !== undefined) return model.batchExtractLong(texts, schemas, options);
-  const { chunkSize: _size, chunkOverlap: _overlap, ...batch } = options;
-  return model.batchExtract(texts, schemas, batch as Gliner2BatchOptions);
+function run(model: GLiNER2, texts: string[], schemas: SchemaInput[], options: Gliner2TaskOptions) {
+  return model.run("schema", texts.map((text, i) => ({ text, schema: schemas[i] as SchemaInput })), options);
 }
 
 async function readSchema(path: string): Promise<SchemaInput> {
