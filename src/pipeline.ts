@@ -12,14 +12,15 @@
 import type { Candidate, DecodeItem } from "./decode/candidates.js";
 import { InvalidInputError } from "./errors.js";
 import { toEntities } from "./decode/entities.js";
-import { spanCandidates } from "./decode/span-logits.js";
-import { tokenCandidates } from "./decode/token-logits.js";
+import { inSlices } from "./decode/slices.js";
+import { spanCandidateSteps } from "./decode/span-logits.js";
+import { tokenCandidateSteps } from "./decode/token-logits.js";
 import { runModel } from "./inference/run.js";
 import { biLabelChunks, sameLabelBatches } from "./labels/batches.js";
 import type { LabelEmbeddings } from "./labels/encoder.js";
 import { type BatchSize, inputOrderBatches, planBatches } from "./long/batches.js";
 import { planLabelGroups, tokenBudgets } from "./long/labels.js";
-import { mergeWindows, selectAcrossGroups, type WindowResult } from "./long/merge.js";
+import { mergeWindowSteps, selectAcrossGroupSteps, type WindowResult } from "./long/merge.js";
 import { planPasses, type WordRange } from "./long/plan.js";
 import type { LoadedModel } from "./model/load.js";
 import { isBiEncoder } from "./model/config.js";
@@ -125,21 +126,20 @@ export async function predictTexts(
   // candidates per lane are held at a time (a low threshold can make hundreds of thousands per pass).
   const selected = plans.map((plan) => plan.ranges.map((): Candidate[] | undefined => undefined));
   const raw: Candidate[][] = new Array<Candidate[]>(passes.length);
-  await decodePasses(model, requests, plans, passes, options, (passIndex, candidates) => {
+  await decodePasses(model, requests, plans, passes, options, async (passIndex, candidates) => {
     const pass = passes[passIndex] as Pass;
     const { groups, firstPass } = plans[pass.request] as TextPlan;
     const window = Math.floor((passIndex - firstPass) / groups.length);
     const first = firstPass + window * groups.length;
     raw[passIndex] = candidates;
     if (groups.some((_, g) => raw[first + g] === undefined)) return;
-    (selected[pass.request] as (Candidate[] | undefined)[])[window] = selectAcrossGroups(
-      groups.map((labels, g) => ({ labels, candidates: raw[first + g] as Candidate[] })),
-      options,
-    );
+    const pooled = groups.map((labels, g) => ({ labels, candidates: raw[first + g] as Candidate[] }));
     for (let g = 0; g < groups.length; g++) raw[first + g] = [];
+    (selected[pass.request] as (Candidate[] | undefined)[])[window] = await inSlices(selectAcrossGroupSteps(pooled, options), options.signal);
   });
 
-  return requests.map((request, index) => {
+  const results: PromptedPrediction[] = [];
+  for (const [index, request] of requests.entries()) {
     const { words, promptWords, groups, ranges } = plans[index] as TextPlan;
     const inPrompt: Candidate[] = [];
     const p = promptWords.length;
@@ -151,17 +151,22 @@ export async function predictTexts(
       return { range, spans: spans.filter((c) => c.start >= p).map((c) => ({ ...c, start: c.start - p, end: c.end - p })) };
     });
     const spans =
-      windows.length === 0 ? [] : windows.length === 1 ? (windows[0] as WindowResult).spans : mergeWindows(windows, words.length, options);
+      windows.length === 0
+        ? []
+        : windows.length === 1
+          ? (windows[0] as WindowResult).spans
+          : await inSlices(mergeWindowSteps(windows, words.length, options), options.signal);
     const modelWords = ranges.length === 0 ? 0 : Math.max(...ranges.map((r) => r.to)) - Math.min(...ranges.map((r) => r.from));
-    return {
+    results.push({
       entities: toEntities(spans, words, request.text, request.labels),
       promptEntities: toEntities(bestPerSpan(inPrompt), promptWords, request.prompt ?? "", request.labels),
       words: words.length,
       modelWords,
       truncated: modelWords < words.length,
       passes: ranges.length * groups.length,
-    };
-  });
+    });
+  }
+  return results;
 }
 
 /** One span per (start, end, label), the best-scored (windows repeat the prompt), in prompt order. */
@@ -234,7 +239,7 @@ async function decodePasses(
   plans: readonly TextPlan[],
   passes: readonly Pass[],
   options: PipelineOptions,
-  onPass: (passIndex: number, candidates: Candidate[]) => void,
+  onPass: (passIndex: number, candidates: Candidate[]) => Promise<void>,
 ): Promise<void> {
   const spanWidth = model.config.mode === "span" ? model.config.maxWidth : undefined;
   const thresholds = groupThresholds(requests, plans);
@@ -259,8 +264,6 @@ async function decodePasses(
     if (model.labels !== undefined) Object.assign(feeds, await model.labels.feeds((batch[0] as Pass).labels, options.labelEmbeddings));
     const logits = await runModel(model, feeds, shape);
     for (const [batchIndex, pass] of batch.entries()) {
-      // Decoding a pass can take a while at a low threshold: let timers and other requests run in between.
-      if (batchIndex > 0) await yieldToEventLoop();
       options.signal?.throwIfAborted();
       const item: DecodeItem = {
         batchIndex,
@@ -268,21 +271,19 @@ async function decodePasses(
         numLabels: pass.encoded.numLabels,
         thresholds: (thresholds[pass.request] as Float32Array[])[pass.group] as Float32Array,
       };
-      onPass(
-        indices[batchIndex] as number,
+      // Decoding a pass can take seconds at a low threshold: it runs in slices, so timers and other requests
+      // (the server's /healthz) run in between.
+      const candidates = await inSlices(
         logits.layout === "span"
-          ? spanCandidates(logits.tensor, item, MAX_CANDIDATES_PER_PASS)
-          : tokenCandidates(logits.tensor, logits.layout, item, options.tokenScore, MAX_CANDIDATES_PER_PASS),
+          ? spanCandidateSteps(logits.tensor, item, MAX_CANDIDATES_PER_PASS)
+          : tokenCandidateSteps(logits.tensor, logits.layout, item, options.tokenScore, MAX_CANDIDATES_PER_PASS),
+        options.signal,
       );
+      await onPass(indices[batchIndex] as number, candidates);
     }
   };
   const lanes = Math.min(batches.length, Math.max(1, model.session.concurrency ?? 1));
   await Promise.all(Array.from({ length: lanes }, runBatches));
-}
-
-function yieldToEventLoop(): Promise<void> {
-  const later = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate ?? ((callback: () => void) => setTimeout(callback, 0));
-  return new Promise((resolve) => later(resolve));
 }
 
 /** Each label group's thresholds, in the group's prompt order. */

@@ -8,22 +8,32 @@
  * index structures over word positions, so each check is O(log words) and the whole search O(c · log c).
  */
 import type { Candidate } from "./candidates.js";
+import { drain, sortSteps, STEP, type Steps } from "./slices.js";
 
 export function greedySearch<T extends Candidate>(
   candidates: readonly T[],
   options: { flatNer: boolean; multiLabel: boolean },
 ): T[] {
-  const byScore = [...candidates].sort((a, b) => b.score - a.score);
+  return drain(greedySearchSteps(candidates, options));
+}
+
+/** `greedySearch` with pause points, to run in slices (decode/slices.ts). */
+export function* greedySearchSteps<T extends Candidate>(
+  candidates: readonly T[],
+  options: { flatNer: boolean; multiLabel: boolean },
+): Steps<T[]> {
+  const byScore = yield* sortSteps([...candidates], (a, b) => b.score - a.score);
   let words = 0;
   for (const c of candidates) words = Math.max(words, c.end + 1);
   const accepted = options.flatNer ? new FlatSet(words) : new NestedSet(words);
   const out: T[] = [];
-  for (const span of byScore) {
+  for (const [index, span] of byScore.entries()) {
+    if (index % STEP === STEP - 1) yield;
     if (accepted.conflicts(span, options.multiLabel)) continue;
     accepted.add(span);
     out.push(span);
   }
-  return out.sort((a, b) => a.start - b.start);
+  return yield* sortSteps(out, (a, b) => a.start - b.start);
 }
 
 interface AcceptedSet {

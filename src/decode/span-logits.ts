@@ -4,13 +4,20 @@
  */
 import type { FloatTensor } from "../runtime/runtime.js";
 import { type Candidate, type DecodeItem, sigmoid32, tooManyCandidates } from "./candidates.js";
+import { drain, type Steps } from "./slices.js";
 
 export function spanCandidates(logits: FloatTensor, item: DecodeItem, maxCandidates = Infinity): Candidate[] {
+  return drain(spanCandidateSteps(logits, item, maxCandidates));
+}
+
+/** `spanCandidates` with a pause point after each start position, to run in slices (decode/slices.ts). */
+export function* spanCandidateSteps(logits: FloatTensor, item: DecodeItem, maxCandidates = Infinity): Steps<Candidate[]> {
   const [, maxWords = 0, width = 0, numClasses = 0] = logits.dims;
   const data = logits.data;
   const base = item.batchIndex * maxWords * width * numClasses;
   const out: Candidate[] = [];
   for (let s = 0; s < item.numWords; s++) {
+    yield;
     for (let k = 0; k < width && s + k < item.numWords; k++) {
       const row = base + (s * width + k) * numClasses;
       for (let c = 0; c < item.numLabels; c++) {

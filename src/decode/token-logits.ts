@@ -10,6 +10,7 @@
  */
 import type { FloatTensor } from "../runtime/runtime.js";
 import { type Candidate, type DecodeItem, sigmoid32, tooManyCandidates } from "./candidates.js";
+import { drain, type Steps } from "./slices.js";
 
 import type { TokenLogitsLayout } from "../inference/run.js";
 
@@ -27,12 +28,24 @@ export function tokenCandidates(
   scoreRule: TokenScore,
   maxCandidates = Infinity,
 ): Candidate[] {
+  return drain(tokenCandidateSteps(logits, layout, item, scoreRule, maxCandidates));
+}
+
+/** `tokenCandidates` with a pause point after each start position, to run in slices (decode/slices.ts). */
+export function* tokenCandidateSteps(
+  logits: FloatTensor,
+  layout: TokenLogitsLayout,
+  item: DecodeItem,
+  scoreRule: TokenScore,
+  maxCandidates = Infinity,
+): Steps<Candidate[]> {
   const prob = probabilityReader(logits, layout, item);
   const n = item.numWords;
   const out: Candidate[] = [];
   const perLabel = Array.from({ length: item.numLabels }, (_, c) => labelIndex(prob, n, c, item.thresholds[c] as number));
   // The reference's order: starts by (position, label), then each start's ends by position.
   for (let st = 0; st < n; st++) {
+    yield;
     for (let c = 0; c < item.numLabels; c++) {
       const { ends, reach, insideMin } = perLabel[c] as LabelIndex;
       if (!(prob(st, c, START) > (item.thresholds[c] as number))) continue;

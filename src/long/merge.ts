@@ -14,7 +14,8 @@
  * pass with every label would.
  */
 import type { Candidate } from "../decode/candidates.js";
-import { greedySearch } from "../decode/greedy.js";
+import { greedySearchSteps } from "../decode/greedy.js";
+import { drain, sortSteps, type Steps } from "../decode/slices.js";
 import type { WordRange } from "./plan.js";
 
 export interface SelectOptions {
@@ -29,6 +30,11 @@ export interface WindowResult {
 }
 
 export function mergeWindows(windows: readonly WindowResult[], numWords: number, options: SelectOptions): Candidate[] {
+  return drain(mergeWindowSteps(windows, numWords, options));
+}
+
+/** `mergeWindows` with pause points, to run in slices (decode/slices.ts). */
+export function* mergeWindowSteps(windows: readonly WindowResult[], numWords: number, options: SelectOptions): Steps<Candidate[]> {
   const best = new Map<string, Candidate>();
   for (const { range, spans } of windows) {
     for (const local of spans) {
@@ -39,7 +45,7 @@ export function mergeWindows(windows: readonly WindowResult[], numWords: number,
       if (kept === undefined || span.score > kept.score) best.set(key, span);
     }
   }
-  return greedySearch(inDocumentOrder([...best.values()]), options);
+  return yield* greedySearchSteps(yield* inDocumentOrder([...best.values()]), options);
 }
 
 /** True when the span starts on a window's first word or ends on its last one, and that edge is inside the text. */
@@ -62,17 +68,22 @@ export interface GroupCandidates {
 
 /** One window's selected spans from the raw candidates of its label groups. */
 export function selectAcrossGroups(groups: readonly GroupCandidates[], options: SelectOptions): Candidate[] {
-  if (groups.length === 1) return greedySearch((groups[0] as GroupCandidates).candidates, options);
+  return drain(selectAcrossGroupSteps(groups, options));
+}
+
+/** `selectAcrossGroups` with pause points, to run in slices (decode/slices.ts). */
+export function* selectAcrossGroupSteps(groups: readonly GroupCandidates[], options: SelectOptions): Steps<Candidate[]> {
+  if (groups.length === 1) return yield* greedySearchSteps((groups[0] as GroupCandidates).candidates, options);
   const pooled = groups.flatMap(({ labels, candidates }) =>
     candidates.map((c) => ({ ...c, label: labels[c.label] as number })),
   );
-  return greedySearch(inDocumentOrder(pooled), options);
+  return yield* greedySearchSteps(yield* inDocumentOrder(pooled), options);
 }
 
 /**
  * (start, end, label) order before greedy's stable score sort, so exact score ties resolve the same way
  * whatever the window or group a span came from (the span decoder emits this order within one pass).
  */
-function inDocumentOrder(spans: Candidate[]): Candidate[] {
-  return spans.sort((a, b) => a.start - b.start || a.end - b.end || a.label - b.label);
+function inDocumentOrder(spans: Candidate[]): Steps<Candidate[]> {
+  return sortSteps(spans, (a, b) => a.start - b.start || a.end - b.end || a.label - b.label);
 }
