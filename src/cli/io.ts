@@ -74,11 +74,6 @@ export function parseInteger(value: string): number {
   return n;
 }
 
-/** `auto` or a positive integer. */
-export function parseBatchSize(value: string): number | "auto" {
-  return value === "auto" ? "auto" : parseInteger(value);
-}
-
 export function parseNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new InvalidInputError("flag", `expected a number, got "${value}"`);

@@ -6,7 +6,6 @@ import { Command, CommanderError } from "commander";
 import { registerBatchCommand } from "./commands/batch.js";
 import { registerConvertCommand } from "./commands/convert.js";
 import { registerEvalCommand } from "./commands/eval.js";
-import { registerNerCommand } from "./commands/ner.js";
 import { registerSchemaCommand } from "./commands/schema.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTaskCommands } from "./commands/tasks.js";
@@ -21,8 +20,7 @@ export function buildProgram(): Command {
     // One line per user error (commander's own message), pointing at the help rather than printing all of it.
     .configureOutput({ outputError: (text, write) => write(`gliner-ts: ${text.trim().replace(/^error: /, "")} (--help lists the options)\n`) })
     .exitOverride();
-  registerNerCommand(program);
-  registerTaskCommands(program);
+  registerTaskCommands(program); // ner and the multitask helpers: one command per task of the registry
   registerSchemaCommand(program);
   registerServeCommand(program);
   registerEvalCommand(program);

@@ -35,6 +35,8 @@ import type * as T from "./types.js";
 
 /** The options every task takes (long texts, batching, words); other families' routes reuse their schemas. */
 export { RUN_OPTIONS } from "./spec.js";
+/** The schemas' one validator, for surfaces that check a value on its own (a CLI flag). */
+export { check } from "./schema.js";
 
 export const TASK_SPECS: readonly TaskSpec[] = [nerTask, relationsTask, qaTask, summarizeTask, classifyTask, extractTask, sentimentTask, keyphrasesTask];
 /** The tasks of GLiNER2 models (`modelClass` "GLiNER2"): `GLiNER2.run`, `POST /v1/schema` (serve --gliner2), `gliner-ts schema`, `batch --task schema`. */

@@ -101,3 +101,22 @@ test("batch --help gives the dead-letter default the code uses", async () => {
   const help = await runCli(["batch", "--help"]);
   assert.match(help.stdout.replace(/\s+/g, " "), /out\.jsonl → out\.dead-letters\.jsonl/);
 });
+
+test("task flags come from the task's schemas: values checked by the schema, one line naming the flag, exit 2", async () => {
+  assertOneLine(await runCli(["qa", "x", "-q", "y", "--top-k", "0", "-m", SPAN_MODEL]), 2, /--top-k must be a positive integer; got number 0\.$/);
+  assertOneLine(await runCli(["ner", "x", "-l", "a", "-t", "2", "-m", SPAN_MODEL]), 2, /--threshold must be a number strictly between 0 and 1; got number 2\.$/);
+  assertOneLine(await runCli(["ner", "x", "-l", "a", "-b", "many", "-m", SPAN_MODEL]), 2, /--batch-size must be a positive integer or one of "auto"; got "many"/);
+  assertOneLine(await runCli(["ner", "x", "-l", "a", "--label-thresholds", "{bad", "-m", SPAN_MODEL]), 2, /--label-thresholds is not valid JSON/);
+  assertOneLine(await runCli(["ner", "-l", "a", "-m", SPAN_MODEL], { stdin: '{"text": "ok", "labels": "a"}\n' }), 2, /line 1: labels must be a non-empty array/);
+  assertOneLine(await runCli(["classify", "-m", SPAN_MODEL], { stdin: '{"text": "ok"}\n' }), 2, /classes are required: pass --classes or a "classes" in each JSONL record \(line 1 has none\)/);
+});
+
+test("task help: camelCase options as kebab-case flags, defaults and choices from the schema", async () => {
+  const ner = (await runCli(["ner", "--help"])).stdout.replace(/\s+/g, " ");
+  for (const flag of ["-l, --labels <list>", "-t, --threshold <p>", "--no-flat-ner", "--multi-label", "--label-thresholds <json>", "-b, --batch-size <n|auto>", "--truncation <window|truncate|error>", "--window <n>"]) {
+    assert.ok(ner.includes(flag), flag);
+  }
+  const classify = (await runCli(["classify", "--help"])).stdout.replace(/\s+/g, " ");
+  assert.match(classify, /--prompt <text> .*\(default "[^"]*\{classes\}[^"]*"\)/);
+  assert.match(classify, /-c, --classes <list>/);
+});

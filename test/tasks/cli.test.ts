@@ -42,6 +42,16 @@ test("JSONL on stdin: a per-record question overrides --question; ids kept (line
   ]);
 });
 
+test("JSONL: a per-record option (extract's labels) overrides the flag; records with other options run apart, answers in input order", async () => {
+  const input = [JSON.stringify({ text: TEXT, instruction: "Find:", labels: ["date"] }), JSON.stringify({ text: TEXT, instruction: "Find:" })].join("\n");
+  const result = await runCli(["extract", "-m", SPAN_MODEL, "-l", "person", "-t", "0.3"], { stdin: input });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(jsonLines(result.stdout), [
+    { id: 1, entities: await model.extract("Find:", TEXT, { labels: ["date"], threshold: 0.3 }) },
+    { id: 2, entities: await model.extract("Find:", TEXT, { labels: ["person"], threshold: 0.3 }) },
+  ]);
+});
+
 test("every task command, in process (--output): the library's result for the same flags", async () => {
   const out = join(dir, "out.jsonl");
   const run = async (...args: string[]) => {
@@ -72,5 +82,5 @@ test("bad input exits 2 with a message that says how to fix it", async () => {
   } finally {
     process.stderr.write = write;
   }
-  assert.match(errors.join(""), /give --question[\s\S]*polarities\[0\] must be one of "positive", "negative", "neutral"; got "happy"/);
+  assert.match(errors.join(""), /question is required: pass --question[\s\S]*polarities\[0\] must be one of "positive", "negative", "neutral"; got "happy"/);
 });
