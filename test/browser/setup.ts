@@ -74,6 +74,8 @@ export interface StaticServerOptions {
   hubUrl?: string;
   /** Send COOP/COEP so the page is cross-origin isolated (WASM threads). */
   isolated?: boolean;
+  /** More folders to serve, by URL prefix (e.g. `{ "/converted/": dir }` for models converted by a test). */
+  mounts?: Record<string, string>;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function startStaticServer(options: StaticServerOptions = {}): Prom
     "/models/": path.join(FIXTURES, "models"),
     // ORT's files as a user would copy them into their app, for the wasmPaths option.
     "/ort-files/": path.join(ROOT, "node_modules", "onnxruntime-web", "dist"),
+    ...options.mounts,
   };
   const isolation: Record<string, string> = options.isolated
     ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
