@@ -6,37 +6,25 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { GLiNER } from "../../src/node.js";
 import type { Entity } from "../../src/types.js";
 import { assertEntitiesMatch } from "../helpers/entities.js";
 import { FIXTURES, type GoldenFile, readGolden } from "../helpers/fixtures.js";
-import { chromiumPath, ensureWebBuild, launchChromium, openTestPage, type StaticServer, startStaticServer } from "./setup.js";
+import { type BrowserTestPage, chromiumPath, openBrowserTestPage, type WorkerPageGlobals as PageGlobals } from "./setup.js";
 
-type Client = typeof import("../../src/web/client.js");
-type PageGlobals = { testWorker: import("../../src/web/client.js").GlinerWorker };
 
 const CASE_IDS = ["seed_ner", "emoji", "cjk", "thirty_labels", "batch_5", "bi_labels_outside_vocab", "bi_long_label"];
 const chromium = chromiumPath();
 
 describe("bi-encoders in the browser", { skip: "skip" in chromium ? chromium.skip : false }, () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let opened: BrowserTestPage | undefined;
   let page: Page;
   before(async () => {
-    ensureWebBuild();
-    server = await startStaticServer();
-    browser = await launchChromium((chromium as { path: string }).path);
-    page = await openTestPage(browser, server.url);
-    await page.evaluate(async (clientUrl) => {
-      const client = (await import(clientUrl)) as Client;
-      (globalThis as unknown as PageGlobals).testWorker = client.createGlinerWorker();
-    }, "/web/client.js");
+    opened = await openBrowserTestPage((chromium as { path: string }).path, { worker: true });
+    page = opened.page;
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => opened?.close());
 
   for (const model of ["bi-span", "bi-token"] as const) {
     test(`${model}: golden cases in a worker equal Node`, async () => {

@@ -5,28 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { assertResultEqual, callOptions, readGliner2Golden } from "../gliner2/golden-helpers.js";
-import { chromiumPath, ensureWebBuild, launchChromium, openTestPage, type StaticServer, startStaticServer } from "./setup.js";
+import { type BrowserTestPage, chromiumPath, openBrowserTestPage } from "./setup.js";
 
 type WebEntry = typeof import("../../src/web.js");
 const CASES = ["ent_confidence_spans", "cls_multi", "json_choices", "rel_confidence_spans"];
 const chromium = chromiumPath();
 
 describe("GLiNER2 in the browser build", { skip: "skip" in chromium ? chromium.skip : false }, () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let opened: BrowserTestPage | undefined;
   let page: Page;
   before(async () => {
-    ensureWebBuild();
-    server = await startStaticServer();
-    browser = await launchChromium((chromium as { path: string }).path);
-    page = await openTestPage(browser, server.url);
+    opened = await openBrowserTestPage((chromium as { path: string }).path);
+    page = opened.page;
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => opened?.close());
 
   test("web.js GLiNER2 reproduces the reference's results", async () => {
     const golden = readGliner2Golden().cases.filter((c) => CASES.includes(c.id));

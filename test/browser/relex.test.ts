@@ -8,15 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { convertCheckpoint } from "../../src/convert/index.js";
 import { GLiNER } from "../../src/node.js";
 import { FIXTURES } from "../helpers/fixtures.js";
 import { readGolden, type RelexGoldenFile } from "../helpers/relex.js";
-import { chromiumPath, ensureWebBuild, launchChromium, openTestPage, type StaticServer, startStaticServer } from "./setup.js";
+import { type BrowserTestPage, chromiumPath, openBrowserTestPage, type WorkerPageGlobals as PageGlobals } from "./setup.js";
 
-type Client = typeof import("../../src/web/client.js");
-type PageGlobals = { testWorker: import("../../src/web/client.js").GlinerWorker };
 
 const CASE_IDS = ["rel_readme", "rel_kg_multi_sentence", "rel_unicode", "rel_multi_label"];
 const chromium = chromiumPath();
@@ -38,23 +36,15 @@ function assertClose(actual: unknown, expected: unknown, where: string): void {
 
 describe("relex models in the browser", { skip: "skip" in chromium ? chromium.skip : false }, () => {
   const converted = mkdtempSync(join(tmpdir(), "gliner-relex-web-"));
-  let server: StaticServer;
-  let browser: Browser;
+  let opened: BrowserTestPage | undefined;
   let page: Page;
   before(async () => {
-    ensureWebBuild();
     for (const model of ["relex-span", "relex-token"]) await convertCheckpoint(join(FIXTURES, "models", model), join(converted, model));
-    server = await startStaticServer({ mounts: { "/converted/": converted } });
-    browser = await launchChromium((chromium as { path: string }).path);
-    page = await openTestPage(browser, server.url);
-    await page.evaluate(async (clientUrl) => {
-      const client = (await import(clientUrl)) as Client;
-      (globalThis as unknown as PageGlobals).testWorker = client.createGlinerWorker();
-    }, "/web/client.js");
+    opened = await openBrowserTestPage((chromium as { path: string }).path, { worker: true, mounts: { "/converted/": converted } });
+    page = opened.page;
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await opened?.close();
     rmSync(converted, { recursive: true, force: true });
   });
 

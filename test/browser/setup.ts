@@ -54,6 +54,43 @@ export async function openTestPage(browser: Browser, serverUrl: string): Promise
   return page;
 }
 
+/** `globalThis.testWorker` in a page opened with `worker: true`. */
+export type WorkerPageGlobals = { testWorker: import("../../src/web/client.js").GlinerWorker };
+
+export interface BrowserTestPage {
+  readonly server: StaticServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * The browser suites' set-up: the web build, the static server, Chromium and the test page; with `worker`, the
+ * page holds a `GlinerWorker` from `/web/client.js` as `globalThis.testWorker` ({@link WorkerPageGlobals}).
+ */
+export async function openBrowserTestPage(executablePath: string, options: StaticServerOptions & { worker?: boolean } = {}): Promise<BrowserTestPage> {
+  ensureWebBuild();
+  const { worker, ...serverOptions } = options;
+  const server = await startStaticServer(serverOptions);
+  const browser = await launchChromium(executablePath);
+  const page = await openTestPage(browser, server.url);
+  if (worker === true) {
+    await page.evaluate(async (clientUrl) => {
+      const client = (await import(clientUrl)) as typeof import("../../src/web/client.js");
+      (globalThis as unknown as WorkerPageGlobals).testWorker = client.createGlinerWorker();
+    }, "/web/client.js");
+  }
+  return {
+    server,
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",

@@ -6,16 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { GLiNER } from "../../src/node.js";
 import type { Entity } from "../../src/types.js";
 import { assertEntitiesMatch, SCORE_TOLERANCE } from "../helpers/entities.js";
 import { type FixtureModel, type GoldenFile, modelDir, readGolden } from "../helpers/fixtures.js";
-import { chromiumPath, ensureWebBuild, launchChromium, openTestPage, type StaticServer, startStaticServer } from "./setup.js";
-
-type Client = typeof import("../../src/web/client.js");
-/** The page's global where the tests keep their worker: one worker (one ORT WebAssembly compile) for the file. */
-type PageGlobals = { testWorker: import("../../src/web/client.js").GlinerWorker };
+// The page's global where the tests keep their worker: one worker (one ORT WebAssembly compile) for the file.
+import { type BrowserTestPage, chromiumPath, openBrowserTestPage, type WorkerPageGlobals as PageGlobals } from "./setup.js";
 
 interface Case {
   id: string;
@@ -59,25 +56,13 @@ function goldenCases(model: FixtureModel): Case[] {
 const chromium = chromiumPath();
 
 describe("browser worker parity with Node", { skip: "skip" in chromium ? chromium.skip : false }, () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let opened: BrowserTestPage | undefined;
   let page: Page;
-
   before(async () => {
-    ensureWebBuild();
-    server = await startStaticServer();
-    browser = await launchChromium((chromium as { path: string }).path);
-    page = await openTestPage(browser, server.url);
-    await page.evaluate(async (clientUrl) => {
-      const client = (await import(clientUrl)) as Client;
-      (globalThis as unknown as PageGlobals).testWorker = client.createGlinerWorker();
-    }, "/web/client.js");
+    opened = await openBrowserTestPage((chromium as { path: string }).path, { worker: true });
+    page = opened.page;
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => opened?.close());
 
   for (const model of MODELS) {
     // The second model replaces the first in the same worker.
