@@ -9,6 +9,7 @@ import { type ReadyModel, withLogitsLayout } from "./inference/run.js";
 import { loadModel } from "./model/load.js";
 import { resolveBackend, type WebBackend, type WebRuntimeOptions, webRuntime, withModelBytes } from "./runtime/web.js";
 import type { ModelBytes } from "./web/sources.js";
+import type { Runtime } from "./runtime/runtime.js";
 
 export * from "./index.js";
 export { resolveBackend, webRuntime, withModelBytes } from "./runtime/web.js";
@@ -35,12 +36,7 @@ export class GLiNER extends GLiNERBase {
    * const local = await GLiNER.fromPretrained("/models/my-gliner/");
    */
   static async fromPretrained(source: string | ModelBytes, options: WebLoadOptions = {}): Promise<GLiNER> {
-    const backend = await resolveBackend(options.device);
-    const runtime = webRuntime({ ...options, device: backend });
-    const model =
-      typeof source === "string"
-        ? await withLogitsLayout(await loadModel(options.runtime ?? runtime, source, options))
-        : await withLogitsLayout(await loadModel(withModelBytes(runtime, source), "in-memory files", options));
+    const { backend, model } = await openInBrowser(source, options, async (runtime, at) => withLogitsLayout(await loadModel(runtime, at, options)));
     return new GLiNER(model, backend);
   }
 }
@@ -62,12 +58,19 @@ export class GLiNER2 extends GLiNER2Base {
    * them once with `gliner-ts convert` (Node) and serve the folder.
    */
   static async fromPretrained(source: string | ModelBytes, options: WebGliner2LoadOptions = {}): Promise<GLiNER2> {
-    const backend = await resolveBackend(options.device);
-    const runtime = webRuntime({ ...options, device: backend });
-    const model =
-      typeof source === "string"
-        ? await loadGliner2(options.runtime ?? runtime, source, options)
-        : await loadGliner2(withModelBytes(runtime, source), "in-memory files", options);
+    const { backend, model } = await openInBrowser(source, options, (runtime, at) => loadGliner2(runtime, at, options));
     return new GLiNER2(model, backend);
   }
+}
+
+/** The backend (WebGPU or WASM) and the runtime for a URL/hub source or files in memory, then `load` on them. */
+async function openInBrowser<T>(
+  source: string | ModelBytes,
+  options: WebRuntimeOptions & { runtime?: Runtime },
+  load: (runtime: Runtime, source: string) => Promise<T>,
+): Promise<{ backend: WebBackend; model: T }> {
+  const backend = await resolveBackend(options.device);
+  const runtime = webRuntime({ ...options, device: backend });
+  const model = typeof source === "string" ? await load(options.runtime ?? runtime, source) : await load(withModelBytes(runtime, source), "in-memory files");
+  return { backend, model };
 }
