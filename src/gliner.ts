@@ -10,7 +10,7 @@ import type { ModelConfig, ModelFamily } from "./model/config.js";
 import { type StreamOptions, type StreamResult, type StreamSource, streamPredictions } from "./long/stream.js";
 import { type PipelineOptions, type PromptedPrediction, predictTexts, type TextRequest } from "./pipeline.js";
 import type { Runtime } from "./runtime/runtime.js";
-import { emitWarning } from "./warnings.js";
+import { reportTruncation } from "./warnings.js";
 import type { Entity, PredictOptions, TextPrediction } from "./types.js";
 import { predictRelationsFor } from "./relex/api.js";
 import { extractRelationsWithHead } from "./relex/extract.js";
@@ -95,7 +95,7 @@ export class GLiNER {
     });
     if (options.labelEmbeddings !== undefined) this.labelsEncoder();
     const results = await predictTexts(this.model, requests, run);
-    reportTruncation(results, options);
+    reportTruncations(results, options);
     return results;
   }
 
@@ -261,7 +261,7 @@ export class GLiNER {
     });
     if (options.labelEmbeddings !== undefined) this.labelsEncoder();
     const results = await predictTexts(this.model, textRequests, pipelineOptions(options));
-    reportTruncation(results, options);
+    reportTruncations(results, options);
     return results;
   }
 }
@@ -304,11 +304,6 @@ export function pipelineOptions(options: PredictOptions | StreamOptions): Pipeli
   };
 }
 
-function reportTruncation(results: readonly TextPrediction[], options: PredictOptions): void {
-  results.forEach((result, index) => {
-    if (!result.truncated) return;
-    const info = { index, words: result.words, keptWords: result.modelWords };
-    if (options.onTruncate) options.onTruncate(info);
-    else emitWarning(`gliner-ts: text ${index} has ${info.words} words; only the first ${info.keptWords} were read (truncation: "truncate").`, "GlinerTruncationWarning");
-  });
+function reportTruncations(results: readonly TextPrediction[], options: PredictOptions): void {
+  results.forEach((result, index) => reportTruncation(index, result, options.onTruncate));
 }

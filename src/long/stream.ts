@@ -4,6 +4,7 @@
  * by length, so a corpus of mixed lengths wastes little on padding), yields their results in order, and only
  * then reads on.
  */
+import { reportTruncation } from "../warnings.js";
 import { InvalidInputError } from "../errors.js";
 import type { TextRequest } from "../pipeline.js";
 import type { PredictOptions, TextPrediction } from "../types.js";
@@ -53,7 +54,7 @@ export async function* streamPredictions(
     const results = await predict(chunk.map((c) => c.request));
     for (const [i, result] of results.entries()) {
       const index = first + i;
-      if (result.truncated) reportTruncation(index, result, options);
+      reportTruncation(index, result, options.onTruncate);
       yield { ...result, index, id: (chunk[i] as { id: unknown }).id };
     }
     first += chunk.length;
@@ -80,15 +81,4 @@ export async function* streamPredictions(
     if (chunk.length >= lookAhead) yield* flush();
   }
   if (chunk.length > 0) yield* flush();
-}
-
-function reportTruncation(index: number, result: TextPrediction, options: StreamOptions): void {
-  const info = { index, words: result.words, keptWords: result.modelWords };
-  if (options.onTruncate) options.onTruncate(info);
-  else {
-    const message = `gliner-ts: text ${index} has ${info.words} words; only the first ${info.keptWords} were read (truncation: "truncate").`;
-    const proc = (globalThis as { process?: { emitWarning?: (m: string, type: string) => void } }).process;
-    if (proc?.emitWarning) proc.emitWarning(message, "GlinerTruncationWarning");
-    else console.warn(message);
-  }
 }

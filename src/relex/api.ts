@@ -1,4 +1,5 @@
 /** Argument checks and defaults of `predictRelations` / `batchPredictRelations` (the reference's `inference(..., relations=...)`). */
+import { reportTruncation } from "../warnings.js";
 import { GlinerError, InvalidInputError } from "../errors.js";
 import type { LoadedModel } from "../model/load.js";
 import { checkOneOf, checkPositiveInteger, checkTexts, checkThreshold, checkLabels, checkWordSplitter, describe } from "../validate.js";
@@ -28,11 +29,7 @@ export async function predictRelationsFor(
     relations: checkRelationLabels(perText(relations, i, checked.length, "relations"), listName(relations, i, "relations")),
   }));
   const results = await predictRelexTexts(model, requests, runOptions(options));
-  results.forEach((result, index) => {
-    if (!result.truncated) return;
-    const info = { index, words: result.words, keptWords: result.modelWords };
-    if (options.onTruncate) options.onTruncate(info);
-  });
+  results.forEach((result, index) => reportTruncation(index, result, options.onTruncate));
   return results;
 }
 
