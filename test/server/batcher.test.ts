@@ -21,6 +21,25 @@ function recordingGroup(key: string, delayMs = 0) {
   return { group, batches };
 }
 
+/** A group whose batches wait until the test calls `release()` (oldest first): ordering without any clock. */
+function gatedGroup(key: string) {
+  const batches: number[][] = [];
+  const gates: (() => void)[] = [];
+  let active = 0;
+  const group: BatchGroup<number, number> = {
+    key,
+    async run(inputs) {
+      batches.push([...inputs]);
+      active++;
+      await new Promise<void>((resolve) => gates.push(resolve));
+      active--;
+      return inputs.map((n) => n * 10);
+    },
+  };
+  const release = () => gates.shift()?.();
+  return { group, batches, release, running: () => active };
+}
+
 /** Lets pending promise callbacks run (no timers involved). */
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
@@ -145,34 +164,40 @@ describe("Batcher", () => {
     assert.deepEqual(batches, [[2]]);
   });
 
-  test("close() finishes queued and running work, then refuses new items", async () => {
-    const batcher = new Batcher({ ...settings, maxBatchSize: 2, maxWaitMs: 1000 });
-    const { group, batches } = recordingGroup("a", 20);
+  test("close() finishes queued and running work without waiting out the batch window, then refuses new items", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
+    const batcher = new Batcher({ ...settings, maxBatchSize: 2, maxWaitMs: 1000, clock: () => Date.now() });
+    const { group, batches, release } = gatedGroup("a");
     const pending = [1, 2, 3].map((n) => batcher.submit(group, n));
-    const closed = batcher.close(); // does not wait out the 1000 ms window
-    const started = performance.now();
-    await closed;
-    assert.ok(performance.now() - started < 500);
+    await settle();
+    assert.deepEqual(batches, [[1, 2]], "the full batch went out; 3 waits for company");
+    let closed = false;
+    const closing = batcher.close().then(() => (closed = true)); // the 1000 ms window is never ticked
+    await settle();
+    assert.equal(closed, false, "close() waits for the running batch");
+    release();
+    await settle();
+    assert.deepEqual(batches, [[1, 2], [3]], "the queued item is sent at once, not after its window");
+    release();
+    await closing;
     assert.deepEqual(await Promise.all(pending), [10, 20, 30]);
-    assert.deepEqual(batches, [[1, 2], [3]]);
     await assert.rejects(batcher.submit(group, 4), ClosedError);
   });
 
-  test("concurrency 2 runs two batches at once", async () => {
+  test("concurrency 2 runs two batches at once, never three", async () => {
     const batcher = new Batcher({ ...settings, maxBatchSize: 1, maxWaitMs: 0, concurrency: 2 });
-    let active = 0;
-    let peak = 0;
-    const group: BatchGroup<number, number> = {
-      key: "a",
-      async run(inputs) {
-        peak = Math.max(peak, ++active);
-        await sleep(20);
-        active--;
-        return inputs;
-      },
-    };
-    await Promise.all([1, 2, 3, 4].map((n) => batcher.submit(group, n)));
-    assert.equal(peak, 2);
+    const { group, batches, release, running } = gatedGroup("a");
+    const all = [1, 2, 3, 4].map((n) => batcher.submit(group, n));
+    await settle();
+    assert.deepEqual([batches, running()], [[[1], [2]], 2]);
+    release();
+    await settle();
+    assert.deepEqual([batches, running()], [[[1], [2], [3]], 2]);
+    release();
+    release();
+    await settle();
+    release();
+    assert.deepEqual(await Promise.all(all), [10, 20, 30, 40]);
   });
 
   test("the observer sees batch sizes, queue depth and rejections", async () => {
