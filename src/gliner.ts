@@ -9,7 +9,7 @@ import { type LoadOptions, loadModel } from "./model/load.js";
 import type { ModelConfig, ModelFamily } from "./model/config.js";
 import { type StreamOptions, type StreamResult, type StreamSource, streamPredictions } from "./long/stream.js";
 import { type PipelineOptions, type PromptedPrediction, predictTexts, type TextRequest } from "./pipeline.js";
-import type { Runtime } from "./runtime/runtime.js";
+import type { Runtime, SessionRecycling } from "./runtime/runtime.js";
 import { reportTruncation } from "./warnings.js";
 import type { Entity, PredictOptions, TextPrediction } from "./types.js";
 import { predictRelationsFor } from "./relex/api.js";
@@ -126,6 +126,11 @@ export class GLiNER {
   /** Bi-encoders: hits, misses and size of the label-embedding cache (shared by every call on this model). */
   get labelCache(): { hits: number; misses: number; size: number; capacity: number } | undefined {
     return this.model.labels?.cache.stats;
+  }
+
+  /** With the `recycleAfterMb` memory policy: how often the ONNX session was re-created; else undefined. */
+  get sessionRecycling(): SessionRecycling | undefined {
+    return this.model.session.recycling?.();
   }
 
   /**

@@ -67,6 +67,7 @@ export type {
   Runtime,
   Session,
   SessionOptions,
+  SessionRecycling,
   TensorData,
 } from "./runtime/runtime.js";
 export {

@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { batchProgress, formatSeconds } from "../batch/progress.js";
 import { InvalidInputError } from "../errors.js";
-import { GLiNER, GLiNER2 } from "../node.js";
+import { GLiNER, GLiNER2, type SessionOptions } from "../node.js";
 
 export const DEFAULT_MODEL = "onnx-community/gliner-multitask-large-v0.5";
 
@@ -26,7 +26,7 @@ export interface ModelFlags {
 
 export const DEFAULT_GLINER2_MODEL = "fastino/gliner2-base-v1";
 
-export async function loadModelFromFlags(flags: ModelFlags, extra: { offMainThread?: boolean } = {}): Promise<GLiNER> {
+export async function loadModelFromFlags(flags: ModelFlags, extra: Pick<SessionOptions, "offMainThread" | "recycleAfterMb" | "recycleIdleMs"> = {}): Promise<GLiNER> {
   const options = modelLoadOptions(flags);
   return GLiNER.fromPretrained(flags.model, { ...options, session: { ...options.session, ...extra } });
 }

@@ -47,8 +47,9 @@ export async function loadLabelsEncoder(
         `add it (gliner-ts convert writes it) or load onnx/model.onnx, which takes labels as tokens.`,
     );
   }
-  // The labels encoder runs on the calling thread: it is small and, with the cache, rarely runs.
-  const { workers: _workers, ...sessionOptions } = options.session ?? {};
+  // The labels encoder runs on the calling thread: it is small and, with the cache, rarely runs; its arena
+  // stays small too, so the memory policy (recycleAfterMb) is the main session's only.
+  const { workers: _workers, recycleAfterMb: _after, recycleIdleMs: _idle, ...sessionOptions } = options.session ?? {};
   const openSession =
     located === undefined
       ? undefined

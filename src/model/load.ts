@@ -5,6 +5,7 @@
 import { InvalidInputError, ModelLoadError, WrongModelClassError } from "../errors.js";
 import type { LabelsEncoder } from "../labels/encoder.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "../runtime/runtime.js";
+import { createSessionWithPolicy, policyFor } from "../runtime/recycle.js";
 import type { WordSplitter } from "../text/words.js";
 import { checkWordSplitter } from "../validate.js";
 import { emitWarningOnce } from "../warnings.js";
@@ -121,9 +122,10 @@ export async function openSession(
         (convertHint ?? `Pick another dtype/onnxFile, or convert the checkpoint with "gliner-ts convert".`),
     );
   }
+  policyFor(runtime, options.session ?? {}); // a wrong memory policy is the caller's error, not a load failure
   let session: Session;
   try {
-    session = await runtime.createSession(located.model, options.session ?? {});
+    session = await createSessionWithPolicy(runtime, located.model, options.session ?? {});
   } catch (cause) {
     const hint = convertHint === undefined ? "" : ` ${convertHint}`;
     throw new ModelLoadError(`ONNX Runtime could not load ${located.name} from ${files.description}: ${String(cause)}${hint}`, {

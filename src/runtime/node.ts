@@ -15,7 +15,7 @@ import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "
 import { type MachineProfile, type ResolvedSessionOptions, resolveSessionOptions } from "./session-defaults.js";
 
 export function nodeRuntime(): Runtime {
-  return { name: "node", openModel, createSession };
+  return { name: "node", openModel, createSession, memoryMb: () => process.memoryUsage.rss() / 2 ** 20 };
 }
 
 async function openModel(source: string, options: OpenOptions): Promise<ModelFiles> {

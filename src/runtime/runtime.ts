@@ -25,6 +25,20 @@ export interface Session {
   /** Runs the graph and returns the requested float outputs. */
   run(feeds: Readonly<Record<string, TensorData>>, outputs: readonly string[]): Promise<Record<string, FloatTensor>>;
   release(): Promise<void>;
+  /** Sessions under a memory policy (`recycleAfterMb`): how often they were re-created. */
+  recycling?(): SessionRecycling;
+}
+
+/** What a recycling session has done since it was created (runtime/recycle.ts). */
+export interface SessionRecycling {
+  /** Times the ONNX session was released and re-created to give its memory back. */
+  readonly count: number;
+  /** Re-creations that failed (the previous session stayed in service). */
+  readonly failures: number;
+  /** Milliseconds the last re-creation took (undefined before the first). */
+  readonly lastMs: number | undefined;
+  /** A re-creation is under way (runs meanwhile go to the previous session). */
+  readonly recreating: boolean;
 }
 
 export type GraphOptimizationLevel = "disabled" | "basic" | "extended" | "all";
@@ -62,6 +76,16 @@ export interface SessionOptions {
    * stays free while the model runs (onnxruntime-node runs a session synchronously). The server sets it.
    */
   offMainThread?: boolean;
+  /**
+   * Memory policy for long-running processes: once the process has grown more than this many MB above its
+   * size right after the session was created (ONNX Runtime's arena keeps the memory of the largest batch it
+   * ran), and the model has then been idle for `recycleIdleMs`, the session is re-created and the old one
+   * released, which gives that memory back. Runs meanwhile go to the old session. Default: off (0), in the
+   * library; `gliner-ts serve` sets 512. Node only. See docs/server.md ("Memory").
+   */
+  recycleAfterMb?: number;
+  /** Idle time (ms, no run in flight) before a session grown past `recycleAfterMb` is re-created. Default 2000. */
+  recycleIdleMs?: number;
 }
 
 /** Where a model's files come from, once resolved by a runtime (local folder, hub cache, URL). */
@@ -95,4 +119,6 @@ export interface Runtime {
   /** Resolves a model source (folder, hub repo id, URL; runtime-specific) to its files. */
   openModel(source: string, options: OpenOptions): Promise<ModelFiles>;
   createSession(model: string | Uint8Array, options: SessionOptions): Promise<Session>;
+  /** The process's resident memory in MB, for `recycleAfterMb`; runtimes without it cannot recycle. */
+  memoryMb?(): number;
 }

@@ -36,7 +36,8 @@ export type GlinerApp = FastifyInstance & { readonly batcher: Batcher; readonly 
 
 export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options: ServerOptions = {}): Promise<GlinerApp> {
   const settings = resolveOptions(options);
-  const metrics = createMetrics({ processMetrics: settings.processMetrics });
+  let loaded: GLiNERBase | undefined;
+  const metrics = createMetrics({ processMetrics: settings.processMetrics, recycling: () => loaded?.sessionRecycling });
   const batcher = new Batcher(settings.batching, metrics.batcher);
 
   const app = Fastify({
@@ -58,7 +59,6 @@ export async function createApp(model: GLiNERBase | Promise<GLiNERBase>, options
   // Only JSON bodies: a text/plain body would otherwise be parsed and fail validation with a confusing message.
   app.removeContentTypeParser("text/plain");
 
-  let loaded: GLiNERBase | undefined;
   let loadError: unknown;
   let closing = false;
   Promise.resolve(model).then(

@@ -3,6 +3,7 @@
  * process — tests, embedders — never collide.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { SessionRecycling } from "../runtime/runtime.js";
 import type { BatcherObserver } from "./batcher.js";
 
 export interface ServerMetrics {
@@ -13,7 +14,8 @@ export interface ServerMetrics {
   readonly batcher: BatcherObserver;
 }
 
-export function createMetrics(options: { processMetrics?: boolean } = {}): ServerMetrics {
+/** `recycling`: the served model's session recycling (memory policy), read at each scrape. */
+export function createMetrics(options: { processMetrics?: boolean; recycling?: () => SessionRecycling | undefined } = {}): ServerMetrics {
   const registry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "gliner_" });
 
@@ -54,6 +56,18 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
     help: "Items refused or abandoned: queue_full (429), timeout, closed (shutting down).",
     labelNames: ["reason"] as const,
     registers: [registry],
+  });
+
+  let recycledSoFar = 0;
+  new Counter({
+    name: "gliner_session_recycles_total",
+    help: "ONNX sessions re-created to give their memory back (--recycle-after-mb).",
+    registers: [registry],
+    collect() {
+      const count = options.recycling?.()?.count ?? recycledSoFar;
+      if (count > recycledSoFar) this.inc(count - recycledSoFar);
+      recycledSoFar = count;
+    },
   });
 
   return {

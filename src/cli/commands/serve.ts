@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { InvalidInputError } from "../../errors.js";
+import { DEFAULT_RECYCLE_IDLE_MS } from "../../runtime/recycle.js";
 import { DEFAULT_BATCHING, DEFAULT_LIMITS } from "../../server/options.js";
 import { closeOnSignals, serve } from "../../server/serve.js";
 import { EXIT } from "../exit.js";
@@ -29,7 +30,12 @@ interface ServeFlags extends ModelFlags {
   page: boolean;
   log?: boolean;
   gliner2?: string;
+  recycleAfterMb: number;
+  recycleIdleMs: number;
 }
+
+/** The server's memory policy by default (the library's is off): see docs/server.md, "Memory". */
+export const SERVE_RECYCLE_AFTER_MB = 512;
 
 export function registerServeCommand(program: Command): void {
   withModelFlags(program.command("serve").description("HTTP server: /v1 task API, Python-compatible /gliner route, web page at /"))
@@ -50,6 +56,13 @@ export function registerServeCommand(program: Command): void {
     .option("--no-compat", "no Python-compatible route")
     .option("--no-page", "no web page at /")
     .option("--log", "log every request (JSON lines on stdout)")
+    .option(
+      "--recycle-after-mb <mb>",
+      "re-create the ONNX session, giving its memory back, once the process has grown this much above its size after loading and the model is idle (0: never)",
+      parseNumber,
+      SERVE_RECYCLE_AFTER_MB,
+    )
+    .option("--recycle-idle-ms <ms>", "idle time before that re-creation", parseInteger, DEFAULT_RECYCLE_IDLE_MS)
     .option("--gliner2 <id|dir>", "also serve this GLiNER2 model at POST /v1/schema (and the page's Schema task)")
     .action(async (flags: ServeFlags) => runServe(flags));
 }
@@ -58,7 +71,9 @@ async function runServe(flags: ServeFlags): Promise<void> {
   if (flags.port < 0 || flags.port > 65535) throw new InvalidInputError("--port", `--port must be 0–65535; got ${flags.port}.`);
   const cors = flags.cors === undefined ? false : flags.cors.includes("*") ? true : flags.cors;
   // The model runs in a worker thread, so /healthz, timers and other requests are served while it computes.
-  const server = await serve(loadModelFromFlags(flags, { offMainThread: true }), {
+  // ONNX Runtime's arena keeps the memory of the largest batch; the server gives it back when idle.
+  const loading = loadModelFromFlags(flags, { offMainThread: true, recycleAfterMb: flags.recycleAfterMb, recycleIdleMs: flags.recycleIdleMs });
+  const server = await serve(loading, {
     host: flags.host,
     port: flags.port,
     cors,

@@ -66,6 +66,11 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
                 description: "Bi-encoders: the label-embedding cache, shared by every request (hits and misses since start).",
                 properties: { hits: { type: "integer" }, misses: { type: "integer" }, size: { type: "integer" }, capacity: { type: "integer" } },
               },
+              sessionRecycling: {
+                type: "object",
+                description: "With the memory policy (--recycle-after-mb): ONNX session re-creations since start (count, failures, lastMs), and whether one is under way.",
+                properties: { count: { type: "integer" }, failures: { type: "integer" }, lastMs: { type: "number" }, recreating: { type: "boolean" } },
+              },
               tasks: { type: "array", items: { type: "string" }, description: "Task routes under /v1." },
               files: { type: "string", description: "Where the model's files are served (local model folders only), for the page's browser engine." },
             },
@@ -78,7 +83,9 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
       const model = ctx.model();
       const files = modelFolder(model) === undefined ? {} : { files: "./model/" };
       const labelCache = model.labelCache === undefined ? {} : { labelCache: model.labelCache };
-      return { source: publicSource(model.source), onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...labelCache, ...files };
+      const recycling = model.sessionRecycling;
+      const sessionRecycling = recycling === undefined ? {} : { sessionRecycling: recycling };
+      return { source: publicSource(model.source), onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...labelCache, ...sessionRecycling, ...files };
     },
   );
 }
