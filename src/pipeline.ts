@@ -248,7 +248,7 @@ async function decodePasses(
     model.labels !== undefined
       ? sameLabelBatches(passes.map((p) => p.labels), lengths, options.batchSize)
       : options.batchOrder === "input" && options.batchSize !== "auto"
-        ? inputOrderBatches(passes.map((p) => p.request), options.batchSize)
+        ? inputOrderBatches(passes.map((p) => p.request), lengths, options.batchSize)
         : planBatches(lengths, options.batchSize);
   let next = 0;
   const runBatches = async () => {

@@ -53,14 +53,39 @@ export function planBatches(lengths: readonly number[], batchSize: BatchSize): n
   return batches;
 }
 
-/** Indices of passes grouped by `batchSize` consecutive requests (`requestOf[i]`: the request of pass i), in input order. */
-export function inputOrderBatches(requestOf: readonly number[], batchSize: number): number[][] {
-  const batches = new Map<number, number[]>();
+/**
+ * Indices of passes grouped by `batchSize` consecutive requests (`requestOf[i]`: the request of pass i), in input
+ * order. A group is split, in order, where the next pass would take the batch past
+ * {@link MAX_BATCH_ATTENTION_CELLS} (rows × longest sub-token length², `lengths[i]` being pass i's), as the
+ * length-sorted plan is.
+ */
+export function inputOrderBatches(requestOf: readonly number[], lengths: readonly number[], batchSize: number): number[][] {
+  const groups = new Map<number, number[]>();
   requestOf.forEach((request, pass) => {
     const key = Math.floor(request / batchSize);
-    const batch = batches.get(key);
-    if (batch === undefined) batches.set(key, [pass]);
-    else batch.push(pass);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [pass]);
+    else group.push(pass);
   });
-  return [...batches.values()];
+  return [...groups.values()].flatMap((group) => splitByAttentionCells(group, lengths));
+}
+
+/** Cuts a list of passes, in order, into batches within {@link MAX_BATCH_ATTENTION_CELLS}. */
+function splitByAttentionCells(passes: readonly number[], lengths: readonly number[]): number[][] {
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let longest = 0;
+  for (const pass of passes) {
+    const length = lengths[pass] as number;
+    const padded = Math.max(longest, length);
+    if (current.length > 0 && (current.length + 1) * padded * padded > MAX_BATCH_ATTENTION_CELLS) {
+      batches.push(current);
+      current = [];
+      longest = 0;
+    }
+    current.push(pass);
+    longest = Math.max(longest, length);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }

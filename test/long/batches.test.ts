@@ -1,7 +1,7 @@
 /** Length-bucketed batches, hand-computed. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AUTO_BATCH_MAX_PADDING, AUTO_BATCH_MAX_ROWS, AUTO_BATCH_TOKENS, planBatches } from "../../src/long/batches.js";
+import { AUTO_BATCH_MAX_PADDING, AUTO_BATCH_MAX_ROWS, AUTO_BATCH_TOKENS, inputOrderBatches, planBatches } from "../../src/long/batches.js";
 
 test("fixed size: passes sorted by length, then cut; ties keep input order", () => {
   assert.deepEqual(planBatches([50, 10, 30, 20, 40], 2), [[1, 3], [2, 4], [0]]);
@@ -47,4 +47,16 @@ test("long passes are batched at most 4 × 512² attention cells, whatever batch
   assert.deepEqual(planBatches(long, "auto").map((b) => b.length), [1, 1, 1, 1, 1, 1, 1, 1]);
   const short = Array.from({ length: 8 }, () => 300);
   assert.deepEqual(planBatches(short, 8).map((b) => b.length), [8]);
+});
+
+test("batchOrder input: batches of consecutive requests, split in order at 4 × 512² attention cells", () => {
+  // One pass per request, batchSize 8. Rows × longest²: 4 × 512² = 1,048,576 is the cap itself (kept); a fifth
+  // 512 would make 5 × 512² = 1,310,720, so pass 4 opens a new batch, which the 300s and 100s fit (4 × 512²).
+  const lengths = [100, 512, 512, 512, 512, 300, 100, 100];
+  const oneEach = lengths.map((_, i) => i);
+  assert.deepEqual(inputOrderBatches(oneEach, lengths, 8), [[0, 1, 2, 3], [4, 5, 6, 7]]);
+  // A long pass late in the batch raises its padded length: 6 × 300² = 540,000 fits, 7 × 600² = 2,520,000 does not.
+  assert.deepEqual(inputOrderBatches([0, 1, 2, 3, 4, 5, 6], [300, 300, 300, 300, 300, 300, 600], 8), [[0, 1, 2, 3, 4, 5], [6]]);
+  // Short passes: only batchSize groups them (requests 0-1, then 2-3; request 1 has two windows).
+  assert.deepEqual(inputOrderBatches([0, 1, 1, 2, 3], [50, 60, 60, 70, 80], 2), [[0, 1, 2], [3, 4]]);
 });
