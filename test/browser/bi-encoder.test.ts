@@ -5,33 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Page } from "playwright-core";
+import { test } from "node:test";
 import { GLiNER } from "../../src/node.js";
 import type { Entity } from "../../src/types.js";
 import { assertEntitiesMatch } from "../helpers/entities.js";
 import { FIXTURES, type GoldenFile, readGolden } from "../helpers/fixtures.js";
-import { type BrowserTestPage, chromiumPath, openBrowserTestPage, type WorkerPageGlobals as PageGlobals } from "./setup.js";
+import { describeInBrowser, type WorkerPageGlobals as PageGlobals } from "./setup.js";
 
 
 const CASE_IDS = ["seed_ner", "emoji", "cjk", "thirty_labels", "batch_5", "bi_labels_outside_vocab", "bi_long_label"];
-const chromium = chromiumPath();
-
-describe("bi-encoders in the browser", { skip: "skip" in chromium ? chromium.skip : false }, () => {
-  let opened: BrowserTestPage | undefined;
-  let page: Page;
-  before(async () => {
-    opened = await openBrowserTestPage((chromium as { path: string }).path, { worker: true });
-    page = opened.page;
-  });
-  after(() => opened?.close());
-
+describeInBrowser("bi-encoders in the browser", { worker: true }, (page) => {
   for (const model of ["bi-span", "bi-token"] as const) {
     test(`${model}: golden cases in a worker equal Node`, async () => {
       const cases = readGolden<GoldenFile>(`${model}.json`).cases.filter((c) => CASE_IDS.includes(c.id));
       assert.equal(cases.length, CASE_IDS.length);
       const calls = cases.map((c) => ({ texts: c.call.texts, labels: c.call.labels, options: { threshold: c.call.threshold, flatNer: c.call.flat_ner, multiLabel: c.call.multi_label } }));
-      const browserRun = await page.evaluate(
+      const browserRun = await page().evaluate(
         async ({ modelUrl, calls }) => {
           const gliner = (globalThis as unknown as PageGlobals).testWorker;
           const info = await gliner.load(modelUrl);

@@ -4,24 +4,13 @@
  * with offsets, classification, a structure with choices, relations — equal to the Python reference's.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Page } from "playwright-core";
+import { test } from "node:test";
 import { assertResultEqual, callOptions, readGliner2Golden } from "../gliner2/golden-helpers.js";
-import { type BrowserTestPage, chromiumPath, openBrowserTestPage } from "./setup.js";
+import { describeInBrowser } from "./setup.js";
 
 type WebEntry = typeof import("../../src/web.js");
 const CASES = ["ent_confidence_spans", "cls_multi", "json_choices", "rel_confidence_spans"];
-const chromium = chromiumPath();
-
-describe("GLiNER2 in the browser build", { skip: "skip" in chromium ? chromium.skip : false }, () => {
-  let opened: BrowserTestPage | undefined;
-  let page: Page;
-  before(async () => {
-    opened = await openBrowserTestPage((chromium as { path: string }).path);
-    page = opened.page;
-  });
-  after(() => opened?.close());
-
+describeInBrowser("GLiNER2 in the browser build", {}, (page) => {
   test("web.js GLiNER2 reproduces the reference's results", async () => {
     const golden = readGliner2Golden().cases.filter((c) => CASES.includes(c.id));
     assert.equal(golden.length, CASES.length);
@@ -38,7 +27,7 @@ describe("GLiNER2 in the browser build", { skip: "skip" in chromium ? chromium.s
               : { relations: call["relation_types"] };
       return { text: call["text"] as string, schema, options: callOptions(call) };
     });
-    const results = await page.evaluate(
+    const results = await page().evaluate(
       async ({ webUrl, calls }) => {
         const { GLiNER2 } = (await import(webUrl)) as WebEntry;
         const model = await GLiNER2.fromPretrained("/models/gliner2-span");

@@ -7,18 +7,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Page } from "playwright-core";
+import { after, before, test } from "node:test";
 import { convertCheckpoint } from "../../src/convert/index.js";
 import { GLiNER } from "../../src/node.js";
 import { FIXTURES } from "../helpers/fixtures.js";
 import { readGolden, type RelexGoldenFile } from "../helpers/relex.js";
-import { type BrowserTestPage, chromiumPath, openBrowserTestPage, type WorkerPageGlobals as PageGlobals } from "./setup.js";
-
+import { describeInBrowser, type WorkerPageGlobals as PageGlobals } from "./setup.js";
 
 const CASE_IDS = ["rel_readme", "rel_kg_multi_sentence", "rel_unicode", "rel_multi_label"];
-const chromium = chromiumPath();
-
 /** Scores within float noise of Node (WASM kernels differ in the last bits); everything else equal. */
 function assertClose(actual: unknown, expected: unknown, where: string): void {
   if (typeof expected === "number" && typeof actual === "number" && !Number.isInteger(expected)) {
@@ -34,19 +30,14 @@ function assertClose(actual: unknown, expected: unknown, where: string): void {
   }
 }
 
-describe("relex models in the browser", { skip: "skip" in chromium ? chromium.skip : false }, () => {
-  const converted = mkdtempSync(join(tmpdir(), "gliner-relex-web-"));
-  let opened: BrowserTestPage | undefined;
-  let page: Page;
+const converted = mkdtempSync(join(tmpdir(), "gliner-relex-web-"));
+
+describeInBrowser("relex models in the browser", { worker: true, mounts: { "/converted/": converted } }, (page) => {
+  // The static server reads files per request: the models may be converted after the page opened.
   before(async () => {
     for (const model of ["relex-span", "relex-token"]) await convertCheckpoint(join(FIXTURES, "models", model), join(converted, model));
-    opened = await openBrowserTestPage((chromium as { path: string }).path, { worker: true, mounts: { "/converted/": converted } });
-    page = opened.page;
   });
-  after(async () => {
-    await opened?.close();
-    rmSync(converted, { recursive: true, force: true });
-  });
+  after(() => rmSync(converted, { recursive: true, force: true }));
 
   for (const model of ["relex-span", "relex-token"] as const) {
     test(`${model}: the relations task in a worker equals Node`, async () => {
@@ -56,7 +47,7 @@ describe("relex models in the browser", { skip: "skip" in chromium ? chromium.sk
         inputs: c.call.texts.map((text) => ({ text })),
         options: { relations: c.call.relations as string[], entityLabels: c.call.labels as string[], entityThreshold: c.call.threshold, relationThreshold: c.call.relation_threshold ?? c.call.threshold, multiLabel: c.call.multi_label },
       }));
-      const inBrowser = await page.evaluate(
+      const inBrowser = await page().evaluate(
         async ({ modelUrl, calls }) => {
           const gliner = (globalThis as unknown as PageGlobals).testWorker;
           await gliner.load(modelUrl);

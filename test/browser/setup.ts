@@ -8,6 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before, describe } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { FIXTURES } from "../helpers/fixtures.js";
 
@@ -89,6 +90,25 @@ export async function openBrowserTestPage(executablePath: string, options: Stati
       await server.close();
     },
   };
+}
+
+/**
+ * A suite whose tests share one test page ({@link openBrowserTestPage}, opened before them and closed after),
+ * skipped when there is no Chromium. `page()` is that page, for use inside the tests.
+ */
+export function describeInBrowser(name: string, options: StaticServerOptions & { worker?: boolean }, body: (page: () => Page) => void): void {
+  const found = chromiumPath();
+  describe(name, { skip: "skip" in found ? found.skip : false }, () => {
+    let opened: BrowserTestPage | undefined;
+    before(async () => {
+      opened = await openBrowserTestPage((found as { path: string }).path, options);
+    });
+    after(() => opened?.close());
+    body(() => {
+      if (opened === undefined) throw new Error("the browser test page is not open (its set-up failed)");
+      return opened.page;
+    });
+  });
 }
 
 const TYPES: Record<string, string> = {

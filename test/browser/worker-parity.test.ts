@@ -5,14 +5,13 @@
  * where WASM and native kernels may pick differently; such a flip passes only when proven a near-tie.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Page } from "playwright-core";
+import { test } from "node:test";
 import { GLiNER } from "../../src/node.js";
 import type { Entity } from "../../src/types.js";
 import { assertEntitiesMatch, SCORE_TOLERANCE } from "../helpers/entities.js";
 import { type FixtureModel, type GoldenFile, modelDir, readGolden } from "../helpers/fixtures.js";
 // The page's global where the tests keep their worker: one worker (one ORT WebAssembly compile) for the file.
-import { type BrowserTestPage, chromiumPath, openBrowserTestPage, type WorkerPageGlobals as PageGlobals } from "./setup.js";
+import { describeInBrowser, type WorkerPageGlobals as PageGlobals } from "./setup.js";
 
 interface Case {
   id: string;
@@ -53,22 +52,12 @@ function goldenCases(model: FixtureModel): Case[] {
   }));
 }
 
-const chromium = chromiumPath();
-
-describe("browser worker parity with Node", { skip: "skip" in chromium ? chromium.skip : false }, () => {
-  let opened: BrowserTestPage | undefined;
-  let page: Page;
-  before(async () => {
-    opened = await openBrowserTestPage((chromium as { path: string }).path, { worker: true });
-    page = opened.page;
-  });
-  after(() => opened?.close());
-
+describeInBrowser("browser worker parity with Node", { worker: true }, (page) => {
   for (const model of MODELS) {
     // The second model replaces the first in the same worker.
     test(`${model}: golden cases in a worker equal Node`, async () => {
       const cases = goldenCases(model);
-      const browserRun = await page.evaluate(
+      const browserRun = await page().evaluate(
         async ({ modelUrl, cases }) => {
           const gliner = (globalThis as unknown as PageGlobals).testWorker;
           const progress: { file: string; loaded: number; total: number | undefined }[] = [];
