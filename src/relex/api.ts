@@ -2,7 +2,7 @@
 import { reportTruncation } from "../warnings.js";
 import { GlinerError, InvalidInputError } from "../errors.js";
 import type { LoadedModel } from "../model/load.js";
-import { checkOneOf, checkPositiveInteger, checkTexts, checkThreshold, checkLabels, checkWordSplitter, describe } from "../validate.js";
+import { checkOneOf, checkPositiveInteger, checkTexts, checkThreshold, checkLabels, checkWordSplitter, describe, labelThresholds } from "../validate.js";
 import { predictRelexTexts, type RelexRequest, type RelexRunOptions, type RelexTextResult } from "./pipeline.js";
 import type { RelationPredictOptions } from "./types.js";
 
@@ -23,12 +23,17 @@ export async function predictRelationsFor(
     );
   }
   const checked = checkTexts(texts);
-  const requests = checked.map((text, i): RelexRequest => ({
-    text,
-    labels: checkLabels(perText(labels, i, checked.length, "labels"), listName(labels, i, "labels")),
-    relations: checkRelationLabels(perText(relations, i, checked.length, "relations"), listName(relations, i, "relations")),
-  }));
-  const results = await predictRelexTexts(model, requests, runOptions(options));
+  const run = runOptions(options);
+  const requests = checked.map((text, i): RelexRequest => {
+    const own = checkLabels(perText(labels, i, checked.length, "labels"), listName(labels, i, "labels"));
+    return {
+      text,
+      labels: own,
+      thresholds: labelThresholds(own, { threshold: run.threshold, labelThresholds: options.labelThresholds }),
+      relations: checkRelationLabels(perText(relations, i, checked.length, "relations"), listName(relations, i, "relations")),
+    };
+  });
+  const results = await predictRelexTexts(model, requests, run);
   results.forEach((result, index) => reportTruncation(index, result, options.onTruncate));
   return results;
 }

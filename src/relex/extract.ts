@@ -1,7 +1,7 @@
 /**
  * `extractRelations` on a relex model: the model's own relation head (one pass: entities and relations) instead
  * of the prompt pipeline of multitask models. The task options keep their meaning: `entityLabels` (default
- * ["named entity"]), `entityThreshold` (entities and the spans the model pairs), `relationThreshold`, and per
+ * ["named entity"]), `entityThreshold` and `labelThresholds` (entities and the spans the model pairs), `relationThreshold`, and per
  * relation `pairsFilter` ([headType, tailType]) and `distanceThreshold` (characters between the mentions),
  * applied to the model's relations; repeats and self-relations are dropped as the prompt pipeline's are.
  */
@@ -33,6 +33,7 @@ export async function extractRelationsWithHead(
   texts.forEach((t, i) => checkText(t, texts.length === 1 ? "text" : `texts[${i}]`));
   const results = await predictRelationsFor(model, texts, entityLabels, relations.map((r) => r.relation), {
     threshold: options.entityThreshold ?? 0.5,
+    ...(options.labelThresholds === undefined ? {} : { labelThresholds: options.labelThresholds }),
     relationThreshold: options.relationThreshold ?? 0.5,
     flatNer: options.flatNer ?? true,
     multiLabel: options.multiLabel ?? false,

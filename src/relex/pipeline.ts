@@ -31,6 +31,8 @@ export interface RelexRequest {
   readonly text: string;
   /** De-duplicated entity labels. */
   readonly labels: readonly string[];
+  /** float32 entity threshold of each label (`threshold`, or its `labelThresholds` entry). */
+  readonly thresholds: Float32Array;
   /** De-duplicated relation labels (may be empty). */
   readonly relations: readonly string[];
 }
@@ -79,8 +81,15 @@ export async function predictRelexTexts(
     }
     return textWords;
   });
-  for (const batch of planBatches(passes.map((p) => p.encoded.inputIds.length), options.batchSize)) {
-    await runBatch(model, batch.map((i) => passes[i] as Pass), requests, options);
+  // The graph pairs the spans above one scalar threshold per batch: each text's lowest entity threshold, so that
+  // every entity it can return is paired. Texts are batched with those of the same pairing threshold only, so a
+  // text's relations never depend on the other texts of the call.
+  const pairing = requests.map((r) => Math.min(Math.fround(options.threshold), ...r.thresholds));
+  for (const threshold of new Set(pairing)) {
+    const own = passes.flatMap((p, i) => (pairing[p.request] === threshold ? [i] : []));
+    for (const batch of planBatches(own.map((i) => (passes[i] as Pass).encoded.inputIds.length), options.batchSize)) {
+      await runBatch(model, batch.map((b) => passes[own[b] as number] as Pass), requests, threshold, options);
+    }
   }
   return requests.map((request, index) => {
     const own = passes.filter((p) => p.request === index);
@@ -121,11 +130,11 @@ function planRanges(model: LoadedModel, request: RelexRequest, words: readonly W
   });
 }
 
-async function runBatch(model: LoadedModel, batch: Pass[], requests: readonly RelexRequest[], options: RelexRunOptions): Promise<void> {
+async function runBatch(model: LoadedModel, batch: Pass[], requests: readonly RelexRequest[], pairThreshold: number, options: RelexRunOptions): Promise<void> {
   const spanWidth = model.config.mode === "span" ? { spanWidth: model.config.maxWidth } : {};
   const { feeds } = buildFeeds(batch.map((p) => p.encoded), { padId: model.tokenizer.padId, ...spanWidth });
   const scalar = (value: number): TensorData => ({ type: "float32", data: Float32Array.of(value), dims: [1] });
-  feeds["threshold"] = scalar(options.threshold);
+  feeds["threshold"] = scalar(pairThreshold);
   feeds["adjacency_threshold"] = scalar(options.adjacencyThreshold);
   let out: Record<string, { data: Float32Array; dims: readonly number[] }>;
   try {
@@ -139,14 +148,13 @@ async function runBatch(model: LoadedModel, batch: Pass[], requests: readonly Re
     return t;
   });
   const outputs: RelexOutputs = { relIdx: relIdx!, relLogits: relLogits!, relMask: relMask!, entitySpans: entitySpans! };
-  const threshold32 = Math.fround(options.threshold);
   batch.forEach((pass, batchIndex) => {
     const request = requests[pass.request] as RelexRequest;
     const item: DecodeItem = {
       batchIndex,
       numWords: pass.encoded.textLength,
       numLabels: pass.encoded.numLabels,
-      thresholds: new Float32Array(pass.encoded.numLabels).fill(threshold32),
+      thresholds: request.thresholds,
     };
     const candidates = model.config.mode === "span" ? spanCandidates(logits!, item) : tokenCandidates(logits!, "BWC3", item, "min");
     pass.entities = greedySearch(candidates, options);

@@ -31,6 +31,12 @@ export interface RelationPredictOptions
   extends Pick<PredictOptions, "flatNer" | "multiLabel" | "batchSize" | "truncation" | "window" | "overlap" | "wordSplitter" | "onTruncate"> {
   /** Entity threshold; also selects the spans the model pairs (default 0.5). */
   threshold?: number;
+  /**
+   * Entity thresholds of single labels, overriding `threshold` for them (as in `predictEntities`). The model pairs
+   * the spans above the lowest entity threshold of the text's labels; a relation is returned when both its ends
+   * are returned entities (docs/relex.md).
+   */
+  labelThresholds?: PredictOptions["labelThresholds"];
   /** Relation threshold (default: `threshold`, as the reference). */
   relationThreshold?: number;
   /** Pair filter inside the model (default: `threshold`, as the reference). */

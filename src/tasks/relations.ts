@@ -1,7 +1,7 @@
 /**
  * Relation extraction. A relex model answers with its own relation head (`TaskModel.relationHead`, src/relex/extract.ts);
  * the other models run a pipeline (the utca design the seed card shows, on the reference's prompt):
- * 1. NER on the bare text with `entityLabels` and `entityThreshold` (the reference's first step);
+ * 1. NER on the bare text with `entityLabels` and `entityThreshold` / `labelThresholds` (the reference's first step);
  * 2. for each relation, labels `"<source text> <> <relation>"` for the mentions pairsFilter allows as sources,
  *    run on `"Extract relationships between entities from the text:  \n <text>"` with `relationThreshold`
  *    (the reference's second step), all in one call per text (the core splits a label prompt longer than
@@ -13,6 +13,7 @@
 import { InvalidInputError } from "../errors.js";
 import type { Entity } from "../types.js";
 import { describe } from "../validate.js";
+import { nerTask } from "./ner.js";
 import { DEFAULT_ENTITY_LABELS, RELATION_PROMPT } from "./prompts.js";
 import { checkRelations, linkRelations, relationLabels } from "./relation-link.js";
 import { objectSchema } from "./schema.js";
@@ -51,6 +52,7 @@ export const relationsTask = defineTask<RelationInput, Omit<RelationOptions, "en
       relations: { type: "array", minItems: 1, items: relationSpec, description: "Relation names or { relation, pairsFilter?, distanceThreshold? }.", examples: [["founder"]] },
       entityLabels: labels('Entity types of the NER step (default ["named entity"]).'),
       entityThreshold: threshold(0.5, "NER threshold."),
+      labelThresholds: { ...(nerTask.options.properties["labelThresholds"] as object), description: "NER thresholds of single entity labels, overriding entityThreshold." },
       relationThreshold: threshold(0.5, "Threshold of the relation step's target spans."),
       // No schema default: relex models (own relation head) refuse a prompt, so "not given" must stay visible.
       prompt: { type: "string", description: "Prompt before the text in the relation step (default: the reference's)." },
@@ -88,7 +90,8 @@ export const relationsTask = defineTask<RelationInput, Omit<RelationOptions, "en
       requests.push({ prompt: options.prompt ?? RELATION_PROMPT, text: (inputs[i] as RelationInput).text, labels: list.map((l) => l.label) });
       return requests.length - 1;
     });
-    const predictions = requests.length === 0 ? [] : await engine.predict(requests, { ...options, threshold: options.relationThreshold });
+    const { labelThresholds: _entityOnly, ...relationStep } = options; // entity labels' thresholds; the relation step's labels are "<source> <> <relation>"
+    const predictions = requests.length === 0 ? [] : await engine.predict(requests, { ...relationStep, threshold: options.relationThreshold });
     return labelLists.map((list, i) => {
       const index = at[i];
       return index === undefined ? [] : linkRelations(predictions[index]?.entities ?? [], list, entities[i] as Entity[]);

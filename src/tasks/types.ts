@@ -42,6 +42,8 @@ export interface RelationOptions extends TaskRunOptions {
   entities?: readonly Entity[];
   /** NER threshold (default 0.5). */
   entityThreshold?: number;
+  /** NER thresholds of single entity labels, overriding `entityThreshold` for them. */
+  labelThresholds?: PredictOptions["labelThresholds"];
   /** Threshold of the relation step's target spans (default 0.5). */
   relationThreshold?: number;
   /** Prompt before the text in the relation step (default {@link RELATION_PROMPT}). */

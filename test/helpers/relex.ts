@@ -1,5 +1,6 @@
 /** The relex goldens (golden/relex-*.json, see test/fixtures/PROVENANCE.md): schema and loaders. */
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { FIXTURES, type GoldenCase, type GoldenEntity } from "./fixtures.js";
 
 export { readGolden } from "./fixtures.js";
@@ -53,4 +54,26 @@ export async function convertedRelex(model: RelexFixture): Promise<{ dir: string
   const dir = await mkdtemp(join(tmpdir(), `gliner-${model}-`));
   await convertCheckpoint(relexDir(model), dir);
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Inside a `describe`: converts `model` before its tests and loads it (extra load options allowed), disposes and
+ * removes it after them. Returns a getter for the loaded model.
+ */
+export function useConvertedRelex(model: RelexFixture): () => import("../../src/node.js").GLiNER {
+  let converted: Awaited<ReturnType<typeof convertedRelex>> | undefined;
+  let loaded: import("../../src/node.js").GLiNER | undefined;
+  before(async () => {
+    const { GLiNER } = await import("../../src/node.js");
+    converted = await convertedRelex(model);
+    loaded = await GLiNER.fromPretrained(converted.dir);
+  });
+  after(async () => {
+    await loaded?.dispose();
+    await converted?.remove();
+  });
+  return () => {
+    if (loaded === undefined) throw new Error(`${model} is not loaded yet (use the getter inside a test)`);
+    return loaded;
+  };
 }
