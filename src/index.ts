@@ -64,6 +64,7 @@ export type {
   GraphOptimizationLevel,
   ModelFiles,
   OpenOptions,
+  OrtLogLevel,
   Runtime,
   Session,
   SessionOptions,

@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { batchProgress, formatSeconds } from "../batch/progress.js";
 import { InvalidInputError } from "../errors.js";
-import { GLiNER, GLiNER2, type SessionOptions } from "../node.js";
+import { GLiNER, GLiNER2, type OrtLogLevel, type SessionOptions } from "../node.js";
 
 export const DEFAULT_MODEL = "onnx-community/gliner-multitask-large-v0.5";
 
@@ -22,6 +22,7 @@ export interface ModelFlags {
   workers?: number;
   labelCacheSize?: number;
   wordSplitter?: string;
+  logLevel?: string;
 }
 
 export const DEFAULT_GLINER2_MODEL = "fastino/gliner2-base-v1";
@@ -49,6 +50,8 @@ function modelLoadOptions(flags: ModelFlags) {
     session: {
       ...(flags.threads === undefined ? {} : { intraOpNumThreads: flags.threads }),
       ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+      // Checked (with a message naming the levels) when the session is created.
+      ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel as OrtLogLevel }),
     },
   };
 }
@@ -65,6 +68,7 @@ export function withModelFlags<T extends import("commander").Command>(command: T
     .option("--threads <n>", "ONNX Runtime intra-op threads", parseInteger)
     .option("--workers <n>", "ONNX sessions in worker threads, batches run in parallel (one model copy each)", parseInteger)
     .option("--label-cache-size <n>", "bi-encoders: label embeddings kept across calls (default 10000; 0: off)", parseInteger)
+    .option("--log-level <level>", "ONNX Runtime's own log lines on stderr from this level: verbose, info, warning, error, fatal (default fatal)")
     .option("--word-splitter <name>", "words: whitespace (the reference's), intl or auto (Intl.Segmenter for Chinese, Japanese, Thai…), optionally with a locale, e.g. intl:ja (default: the model's)") as T;
 }
 

@@ -4,6 +4,7 @@
  */
 import { InferenceError } from "../errors.js";
 import type { LoadedModel } from "../model/load.js";
+import { cleanOrtMessage } from "../runtime/ort-session.js";
 import type { FloatTensor, TensorData } from "../runtime/runtime.js";
 import type { BatchShape } from "../tensors/batch.js";
 import { encodePrompt } from "../prompt/encode.js";
@@ -58,15 +59,6 @@ export async function runModel(
   const dims = layout === "BWC3" ? [batchSize, maxWords, maxLabels, 3] : [3, batchSize, maxWords, maxLabels];
   if (!sameDims(tensor.dims, dims)) throw shapeError(tensor.dims, `[${dims.join(", ")}]`);
   return { layout, tensor };
-}
-
-/** ORT's message without terminal colour codes and the C++ source locations of its build machine. */
-export function cleanOrtMessage(message: string): string {
-  return message
-    .replace(/\u001b\[[0-9;]*m/g, "")
-    .replace(/\s*(?:\/|[A-Za-z]:\\)[^\s:]*\.(?:cc|cpp|h|hpp):\d+(?::\d+)?\s*/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
 }
 
 /**

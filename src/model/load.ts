@@ -6,6 +6,7 @@ import { InvalidInputError, ModelLoadError, WrongModelClassError } from "../erro
 import type { LabelsEncoder } from "../labels/encoder.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "../runtime/runtime.js";
 import { createSessionWithPolicy, policyFor } from "../runtime/recycle.js";
+import { logSeverity } from "../runtime/session-defaults.js";
 import type { WordSplitter } from "../text/words.js";
 import { checkWordSplitter } from "../validate.js";
 import { emitWarningOnce } from "../warnings.js";
@@ -122,7 +123,9 @@ export async function openSession(
         (convertHint ?? `Pick another dtype/onnxFile, or convert the checkpoint with "gliner-ts convert".`),
     );
   }
-  policyFor(runtime, options.session ?? {}); // a wrong memory policy is the caller's error, not a load failure
+  // A wrong setting is the caller's error, not a load failure.
+  policyFor(runtime, options.session ?? {});
+  logSeverity(options.session?.logLevel);
   let session: Session;
   try {
     session = await createSessionWithPolicy(runtime, located.model, options.session ?? {});

@@ -1,9 +1,7 @@
 /** Worker thread of {@link createWorkerSession}: one ONNX Runtime session, runs batches posted by the pool. */
 import { parentPort, workerData } from "node:worker_threads";
-import * as ort from "onnxruntime-node";
-import { explainProviderError, ortOptions } from "./node.js";
+import { createOrtSession } from "./node.js";
 import type { WorkerReply } from "./node-workers.js";
-import { wrapOrtSession } from "./ort-session.js";
 import type { Session, TensorData } from "./runtime.js";
 import type { ResolvedSessionOptions } from "./session-defaults.js";
 
@@ -14,11 +12,9 @@ const { model, options } = workerData as { model: string | Uint8Array; options: 
 
 let session: Session;
 try {
-  const ortSession = await ort.InferenceSession.create(model as string, ortOptions(options));
-  session = wrapOrtSession(ortSession, (t) => new ort.Tensor(t.type, t.data, t.dims));
+  session = await createOrtSession(model, options);
   post({ type: "ready", inputNames: [...session.inputNames], outputNames: [...session.outputNames] });
-} catch (cause) {
-  const reason = explainProviderError(cause, options);
+} catch (reason) {
   post({ type: "failed", message: `ONNX Runtime could not create a session in a worker thread: ${reason instanceof Error ? reason.message : String(reason)}` });
   process.exit(1);
 }
@@ -29,6 +25,6 @@ port.on("message", async ({ id, feeds, outputs }: { id: number; feeds: Record<st
     // The logits go back without a copy: this thread never reads them again.
     post({ type: "result", id, outputs: result }, Object.values(result).map((t) => t.data.buffer as ArrayBuffer));
   } catch (cause) {
-    post({ type: "error", id, message: String(cause) });
+    post({ type: "error", id, message: cause instanceof Error ? cause.message : String(cause) });
   }
 });

@@ -10,9 +10,9 @@ import * as ort from "onnxruntime-node";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { downloadHubFile } from "./node-hub.js";
 import { createWorkerSession } from "./node-workers.js";
-import { wrapOrtSession } from "./ort-session.js";
+import { ortError, wrapOrtSession } from "./ort-session.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
-import { type MachineProfile, type ResolvedSessionOptions, resolveSessionOptions } from "./session-defaults.js";
+import { logSeverity, type MachineProfile, type ResolvedSessionOptions, resolveSessionOptions } from "./session-defaults.js";
 
 export function nodeRuntime(): Runtime {
   return { name: "node", openModel, createSession, memoryMb: () => process.memoryUsage.rss() / 2 ** 20 };
@@ -62,6 +62,13 @@ function hubRepo(repo: string, options: OpenOptions): ModelFiles {
 async function createSession(model: string | Uint8Array, given: SessionOptions): Promise<Session> {
   const options = resolveSessionOptions(given, nodeMachine());
   if (options.workers > 1 || given.offMainThread === true) return createWorkerSession(model, options);
+  return createOrtSession(model, options);
+}
+
+/** One ONNX Runtime session on this thread (the worker threads of node-workers.ts call it too). */
+export async function createOrtSession(model: string | Uint8Array, options: ResolvedSessionOptions): Promise<Session> {
+  // ORT reads its environment's log level once, when the process's first session is created.
+  ort.env.logLevel = options.logLevel;
   let session: ort.InferenceSession;
   try {
     session =
@@ -69,7 +76,7 @@ async function createSession(model: string | Uint8Array, given: SessionOptions):
         ? await ort.InferenceSession.create(model, ortOptions(options))
         : await ort.InferenceSession.create(model, ortOptions(options));
   } catch (cause) {
-    throw explainProviderError(cause, options);
+    throw explainProviderError(ortError(cause), options);
   }
   return wrapOrtSession(session, (t) => new ort.Tensor(t.type, t.data, t.dims));
 }
@@ -118,6 +125,7 @@ export function ortOptions(options: ResolvedSessionOptions): ort.InferenceSessio
     intraOpNumThreads: options.intraOpNumThreads,
     interOpNumThreads: options.interOpNumThreads,
     executionMode: options.executionMode,
+    logSeverityLevel: logSeverity(options.logLevel),
     extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   };
   if (options.enableCpuMemArena !== undefined) out.enableCpuMemArena = options.enableCpuMemArena;

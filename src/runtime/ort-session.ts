@@ -13,7 +13,9 @@ export function wrapOrtSession(session: InferenceSession, toTensor: (t: TensorDa
     async run(feeds: Readonly<Record<string, TensorData>>, outputs: readonly string[]) {
       const ortFeeds: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toTensor(t);
-      const result = await session.run(ortFeeds, outputs);
+      const result = await session.run(ortFeeds, outputs).catch((cause: unknown) => {
+        throw ortError(cause);
+      });
       const out: Record<string, FloatTensor> = {};
       for (const name of outputs) {
         const tensor = result[name];
@@ -30,4 +32,30 @@ export function wrapOrtSession(session: InferenceSession, toTensor: (t: TensorDa
     },
     release: () => session.release(),
   };
+}
+
+/** ONNX Runtime's error as an Error whose message is {@link cleanOrtMessage}'s (the raw one stays its `cause`). */
+export function ortError(cause: unknown): Error {
+  const message = cleanOrtMessage(cause instanceof Error ? cause.message : String(cause));
+  return new Error(message, { cause });
+}
+
+/** `/onnxruntime_src/.../element_wise_ops.h:583 void onnxruntime::BroadcastIterator::Append(ptrdiff_t, ptrdiff_t)`. */
+const SOURCE_LOCATION = new RegExp(
+  String.raw`(?:(?:\/|[A-Za-z]:\\)[^\s:'"]*|\b[\w.-]+)\.(?:cc|cpp|cxx|h|hpp):\d+(?::\d+)?` +
+    String.raw`(?:\s+(?:[\w<>*&]+(?:::[\w<>*&]+)*\s+)?[\w~<>]+(?:::[\w~<>]+)+\([^()]*\)(?:\s*const)?)?`,
+  "g",
+);
+
+/**
+ * ORT's message without terminal colour codes, the C++ source locations of its build machine (with the C++
+ * function signature that follows one) and log-line prefixes; what it says about the failure stays.
+ */
+export function cleanOrtMessage(message: string): string {
+  return message
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .replace(/\[[VIWEF]:onnxruntime:[^\]]*\]/g, " ")
+    .replace(SOURCE_LOCATION, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }

@@ -43,6 +43,9 @@ export interface SessionRecycling {
 
 export type GraphOptimizationLevel = "disabled" | "basic" | "extended" | "all";
 
+/** ONNX Runtime's own log levels, most verbose first. */
+export type OrtLogLevel = "verbose" | "info" | "warning" | "error" | "fatal";
+
 /**
  * ONNX Runtime settings that matter on CPU (and the execution providers). Unset ones get the measured defaults
  * of session-defaults.ts (Node); a setting you give is passed on unchanged.
@@ -59,6 +62,14 @@ export interface SessionOptions {
   executionProviders?: string[];
   enableCpuMemArena?: boolean;
   enableMemPattern?: boolean;
+  /**
+   * The least severe ONNX Runtime log lines written to stderr (ORT's own, coloured, with C++ source locations;
+   * they cannot be routed to JavaScript). Default "fatal": an error of a run or a load comes back as the
+   * exception gliner-ts wraps into its typed errors (without the colour codes and source paths), so ORT's
+   * "error" line would only repeat it. "warning" shows ORT's warnings (e.g. nodes placed on another provider).
+   * Also sets ORT's environment log level when the process's first session is created.
+   */
+  logLevel?: OrtLogLevel;
   /**
    * Whether idle ORT pool threads spin (busy-wait) for the next piece of work. Default false (ORT's own
    * default is true): spinning burns cores that the next operator, other sessions or other processes need,

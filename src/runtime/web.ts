@@ -8,8 +8,9 @@
 import * as ortWasm from "onnxruntime-web/wasm";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { isUrlSource, memoryFiles, type ModelBytes, openHubRepo, openUrlFolder } from "../web/model-files.js";
-import { wrapOrtSession } from "./ort-session.js";
+import { ortError, wrapOrtSession } from "./ort-session.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
+import { DEFAULT_LOG_LEVEL, logSeverity } from "./session-defaults.js";
 
 type Ort = typeof ortWasm;
 
@@ -65,9 +66,13 @@ export function webRuntime(options: Omit<WebRuntimeOptions, "device"> & { device
     async createSession(model: string | Uint8Array, session: SessionOptions): Promise<Session> {
       const ort = await loadOrt(backend, options);
       const settings = ortOptions(backend, session);
+      ort.env.logLevel = session.logLevel ?? DEFAULT_LOG_LEVEL;
       // A string is a URL here: ORT fetches it itself.
-      const created =
-        typeof model === "string" ? await ort.InferenceSession.create(model, settings) : await ort.InferenceSession.create(model, settings);
+      const created = await (typeof model === "string" ? ort.InferenceSession.create(model, settings) : ort.InferenceSession.create(model, settings)).catch(
+        (cause: unknown) => {
+          throw ortError(cause);
+        },
+      );
       return wrapOrtSession(created, (t) => new ort.Tensor(t.type, t.data, t.dims));
     },
   };
@@ -102,6 +107,7 @@ function ortOptions(backend: WebBackend, options: SessionOptions): ortWasm.Infer
   const out: ortWasm.InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
     executionProviders: options.executionProviders ?? (backend === "webgpu" ? ["webgpu", "wasm"] : ["wasm"]),
+    logSeverityLevel: logSeverity(options.logLevel),
   };
   if (options.intraOpNumThreads !== undefined) out.intraOpNumThreads = options.intraOpNumThreads;
   if (options.interOpNumThreads !== undefined) out.interOpNumThreads = options.interOpNumThreads;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { GLiNER } from "../../src/node.js";
+import { GLiNER, InvalidInputError } from "../../src/node.js";
 import { nodeMachine } from "../../src/runtime/node.js";
 import { resolveSessionOptions } from "../../src/runtime/session-defaults.js";
 import { SPAN_MODEL } from "../helpers/fixtures.js";
@@ -41,6 +41,18 @@ test("no options: physical-core intra-op threads, 1 inter-op thread, sequential,
   assert.deepEqual(got.executionProviders, ["cpu"]);
   assert.deepEqual(got.extra, { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } });
   assert.equal(got.enableCpuMemArena, undefined, "the arena stays ONNX Runtime's (on)");
+  assert.equal(got.logSeverityLevel, 4, "ORT logs only fatal errors: the others come back as exceptions we wrap");
+  assert.equal(ort.env.logLevel, "fatal");
+});
+
+test("logLevel reaches ONNX Runtime as its severity number; an unknown level is refused by name", async () => {
+  assert.equal((await optionsAsCreated({ session: { logLevel: "warning" } })).logSeverityLevel, 2);
+  assert.equal(ort.env.logLevel, "warning");
+  assert.equal((await optionsAsCreated({ session: { logLevel: "error" } })).logSeverityLevel, 3);
+  await assert.rejects(
+    GLiNER.fromPretrained(SPAN_MODEL, { session: { logLevel: "loud" as "error" } }),
+    (e: unknown) => e instanceof InvalidInputError && e.argument === "session.logLevel" && /verbose, info, warning, error, fatal/.test(e.message),
+  );
 });
 
 test("every explicit session option reaches ONNX Runtime unchanged", async () => {
@@ -69,7 +81,7 @@ test("defaults by machine: the physical cores, shared out between workers, at le
   const plain = resolveSessionOptions({}, machine);
   assert.deepEqual(
     { ...plain },
-    { workers: 1, intraOpNumThreads: 8, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all", executionProviders: ["cpu"], allowSpinning: false },
+    { workers: 1, intraOpNumThreads: 8, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all", executionProviders: ["cpu"], allowSpinning: false, logLevel: "fatal" },
   );
   assert.equal(resolveSessionOptions({ workers: 2 }, machine).intraOpNumThreads, 4);
   assert.equal(resolveSessionOptions({ workers: 3 }, machine).intraOpNumThreads, 2);
