@@ -11,6 +11,7 @@ export type { LoadOptions } from "./model/load.js";
 export type { ModelConfig, ModelFamily, ModelMode } from "./model/config.js";
 export { MODEL_DTYPES, type ModelDtype } from "./model/files.js";
 export type { EntityRelation, RelationEntity, RelationPredictOptions, RelationPrediction } from "./relex/types.js";
+export { DEFAULT_THRESHOLD } from "./defaults.js";
 export type { Entity, PredictOptions, TextPrediction, Truncation, TruncationInfo } from "./types.js";
 export type { LabelEmbeddings } from "./labels/encoder.js";
 export type { StreamInput, StreamOptions, StreamResult, StreamSource, TextRecord } from "./long/stream.js";

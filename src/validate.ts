@@ -2,6 +2,7 @@
 import { InvalidInputError } from "./errors.js";
 import { parseWordSplitter, type WordSplitterSpec } from "./text/words.js";
 import type { PredictOptions } from "./types.js";
+import { DEFAULT_THRESHOLD } from "./defaults.js";
 
 export function checkText(text: unknown, argument = "text"): string {
   if (typeof text !== "string") {
@@ -47,7 +48,7 @@ export function checkPositiveInteger(value: unknown, argument: string): number {
 
 /** float32 thresholds per label, since the reference compares float32 probabilities with them. */
 export function labelThresholds(labels: readonly string[], options: PredictOptions): Float32Array {
-  const base = checkThreshold(options.threshold ?? 0.5);
+  const base = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
   const perLabel = options.labelThresholds ?? {};
   if (typeof perLabel !== "object" || Array.isArray(perLabel)) {
     throw new InvalidInputError("labelThresholds", `labelThresholds must be an object of label → threshold; got ${describe(perLabel)}.`);

@@ -17,6 +17,7 @@ import { GLiNER } from "../node.js";
 import { nodeRuntime } from "../runtime/node.js";
 import type { FloatTensor, Runtime, Session } from "../runtime/runtime.js";
 import type { Entity } from "../types.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 export interface QualityReport {
   readonly texts: number;
@@ -73,7 +74,7 @@ async function runAll({ folder, onnxFile }: ModelRef, texts: readonly string[], 
   const model = await GLiNER.fromPretrained(folder, { onnxFile, runtime: recordingRuntime(nodeRuntime(), runs), session: { workers: 1 } });
   try {
     const predict = (t: number) => model.batchPredictEntities(texts, labels, { threshold: t, batchSize });
-    let used = threshold === "auto" ? 0.5 : threshold;
+    let used = threshold === "auto" ? DEFAULT_THRESHOLD : threshold;
     let entities = await predict(used);
     const logged = runs.length;
     // auto: lower the threshold through the logit quantiles until about one entity per text is found.
@@ -131,7 +132,7 @@ export async function compareModels(
   const batchSize = options.batchSize ?? 8;
   const texts = options.texts ?? PROBE_TEXTS;
   const labels = options.labels ?? PROBE_LABELS;
-  const ref = await runAll(reference, texts, labels, options.threshold ?? 0.5, batchSize);
+  const ref = await runAll(reference, texts, labels, options.threshold ?? DEFAULT_THRESHOLD, batchSize);
   const threshold = ref.threshold;
   const cand = await runAll(candidate, texts, labels, threshold, batchSize);
   const name = (m: ModelRef) => `${m.folder}/${m.onnxFile}`;

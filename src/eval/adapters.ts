@@ -5,6 +5,7 @@
 import type { GLiNER } from "../gliner.js";
 import type { Answerer } from "./qa.js";
 import type { RelationExtractor } from "./relations.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 export interface TaskEvalOptions {
   /** Threshold of the answer spans / relation targets (default 0.5). */
@@ -17,7 +18,7 @@ export interface TaskEvalOptions {
 
 /** Relations with the dataset's entity labels for the NER step and its relation labels, no pair filters. */
 export function relationExtractorFor(model: GLiNER, options: TaskEvalOptions = {}): RelationExtractor {
-  const threshold = options.threshold ?? 0.5;
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   return (texts, dataset) =>
     model.batchExtractRelations(texts, {
       relations: dataset.relationLabels,
@@ -33,7 +34,7 @@ export function answererFor(model: GLiNER, options: TaskEvalOptions = {}): Answe
     const answers = await model.run(
       "qa",
       questions.map(({ question, context }) => ({ question, text: context })),
-      { threshold: options.threshold ?? 0.5, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) },
+      { threshold: options.threshold ?? DEFAULT_THRESHOLD, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) },
     );
     return answers.map((list) => list.map((a) => a.text));
   };

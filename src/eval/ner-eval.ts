@@ -12,6 +12,7 @@ import type { GLiNER } from "../gliner.js";
 import type { Entity } from "../types.js";
 import { type Counts, countMatches, type Scores, scoresFromCounts } from "./metrics.js";
 import type { GoldSpan, NerDataset } from "./ner-data.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 /** A predicted span over word indices, `end` inclusive. */
 export interface WordSpan {
@@ -58,7 +59,7 @@ export async function evaluateNerDataset(
   const predictions: WordSpan[][] = [];
   // The dataset's own words, batched in file order; a sentence past max_len is cut to its first max_len words.
   const settings = {
-    threshold: options.threshold ?? 0.5,
+    threshold: options.threshold ?? DEFAULT_THRESHOLD,
     batchSize,
     batchOrder: "input",
     truncation: "truncate",

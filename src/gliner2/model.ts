@@ -34,6 +34,7 @@ import type {
   SchemaInput,
   StructureSpecs,
 } from "./types.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 /** A schema: the builder (`model.createSchema()…`) or its JSON form. */
 export type SchemaLike = Schema | StructureBuilder | SchemaInput;
@@ -216,7 +217,7 @@ function runSettings(options: Gliner2BatchOptions, defaultSplitter: WordSplitter
   const splitter = options.wordSplitter === undefined ? defaultSplitter : checkWordSplitter(options.wordSplitter);
   return {
     splitWords: gliner2WordSplitter(splitter),
-    threshold: checkUnitInterval(options.threshold, "threshold") ?? 0.5,
+    threshold: checkUnitInterval(options.threshold, "threshold") ?? DEFAULT_THRESHOLD,
     includeConfidence: options.includeConfidence ?? false,
     includeSpans: options.includeSpans ?? false,
     maxLen: options.maxLen === undefined ? undefined : checkPositiveInteger(options.maxLen, "maxLen"),

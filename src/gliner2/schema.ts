@@ -18,6 +18,7 @@ import type {
   StructureFields,
   StructureSpecs,
 } from "./types.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 export interface EntitySpec {
   readonly name: string;
@@ -139,7 +140,7 @@ export class Schema {
       labels: names,
       descriptions,
       multiLabel: options.multiLabel ?? false,
-      clsThreshold: checkUnitInterval(options.clsThreshold, `${where}.clsThreshold`) ?? 0.5,
+      clsThreshold: checkUnitInterval(options.clsThreshold, `${where}.clsThreshold`) ?? DEFAULT_THRESHOLD,
       classAct,
       examples,
       prompt: options.prompt === undefined ? undefined : checkString(options.prompt, `${where}.prompt`),

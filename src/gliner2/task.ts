@@ -7,6 +7,7 @@
 import { defineTask, RUN_OPTIONS } from "../tasks/spec.js";
 import type { JsonSchema } from "../tasks/schema.js";
 import type { ExtractResult, Gliner2BatchOptions, Gliner2LongOptions, SchemaInput } from "./types.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 /** A GLiNER2 model as the registry sees it. */
 export interface Gliner2Engine {
@@ -108,7 +109,7 @@ export const schemaTask = defineTask<{ text: string; schema: SchemaInput }, Glin
     type: "object",
     additionalProperties: false,
     properties: {
-      threshold: { ...threshold, default: 0.5, description: "Span probability cut-off (>=). Default 0.5." },
+      threshold: { ...threshold, default: DEFAULT_THRESHOLD, description: `Span probability cut-off (>=). Default ${DEFAULT_THRESHOLD}.` },
       includeConfidence: { type: "boolean", default: false, description: "Results carry confidences." },
       includeSpans: { type: "boolean", default: false, description: "Span results carry start/end offsets." },
       offsets: { type: "string", enum: ["utf16", "codePoints"], default: "utf16", description: "Offsets in UTF-16 code units (default) or code points (Python's)." },

@@ -5,6 +5,7 @@ import type { LoadedModel } from "../model/load.js";
 import { checkOneOf, checkPositiveInteger, checkTexts, checkThreshold, checkLabels, checkWordSplitter, describe, labelThresholds } from "../validate.js";
 import { predictRelexTexts, type RelexRequest, type RelexRunOptions, type RelexTextResult } from "./pipeline.js";
 import type { RelationPredictOptions } from "./types.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 type LabelLists = readonly string[] | readonly (readonly string[])[];
 
@@ -39,7 +40,7 @@ export async function predictRelationsFor(
 }
 
 function runOptions(options: RelationPredictOptions): RelexRunOptions {
-  const threshold = checkThreshold(options.threshold ?? 0.5);
+  const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
   return {
     threshold,
     relationThreshold: checkThreshold(options.relationThreshold ?? threshold, "relationThreshold"),

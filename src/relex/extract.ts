@@ -13,6 +13,7 @@ import type { Relation, RelationOptions } from "../tasks/types.js";
 import type { Entity } from "../types.js";
 import { checkLabels, checkText, describe } from "../validate.js";
 import { predictRelationsFor } from "./api.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 export async function extractRelationsWithHead(
   model: LoadedModel,
@@ -32,9 +33,9 @@ export async function extractRelationsWithHead(
   const relations = checkRelations(options.relations, entityLabels);
   texts.forEach((t, i) => checkText(t, texts.length === 1 ? "text" : `texts[${i}]`));
   const results = await predictRelationsFor(model, texts, entityLabels, relations.map((r) => r.relation), {
-    threshold: options.entityThreshold ?? 0.5,
+    threshold: options.entityThreshold ?? DEFAULT_THRESHOLD,
     ...(options.labelThresholds === undefined ? {} : { labelThresholds: options.labelThresholds }),
-    relationThreshold: options.relationThreshold ?? 0.5,
+    relationThreshold: options.relationThreshold ?? DEFAULT_THRESHOLD,
     flatNer: options.flatNer ?? true,
     multiLabel: options.multiLabel ?? false,
     uniqueRelations: true,

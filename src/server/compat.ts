@@ -16,6 +16,7 @@ import { type ServerContext, checkTextLength, clientGone } from "./context.js";
 import { batchGroup, keyOf } from "./groups.js";
 import { HttpError } from "./http-errors.js";
 import { errorResponses, labelsSchema, thresholdSchema } from "./schemas.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 /** PolyLoRA's name for "no adapter" in the reference server: the base model, which is what we serve. */
 const BASE_ADAPTER_ID = "__base__";
@@ -108,7 +109,7 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
       checkTextLength(body.text, limits.maxTextLength, "text");
       const model = ctx.model();
       const signal = clientGone(reply);
-      const settings = { threshold: body.threshold ?? 0.5, flatNer: body.flat_ner ?? true, multiLabel: body.multi_label ?? false };
+      const settings = { threshold: body.threshold ?? DEFAULT_THRESHOLD, flatNer: body.flat_ner ?? true, multiLabel: body.multi_label ?? false };
       if (model.config.relex) {
         const relexSettings = { ...settings, relationThreshold: body.relation_threshold ?? settings.threshold };
         const group = batchGroup<{ text: string; labels: string[]; relations: string[] }, RelationPrediction>(keyOf("compat-relex", relexSettings), (items) =>
@@ -130,7 +131,7 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
       const answer = { entities: entities.map((e) => ({ ...e, start: toPoints(e.start), end: toPoints(e.end) })) };
       // The reference answers relations only when some were asked for (an empty list counts as none).
       if (body.relations == null || body.relations.length === 0) return answer;
-      const relationSettings = { relations: body.relations, relationThreshold: body.relation_threshold ?? 0.5, labels: body.labels };
+      const relationSettings = { relations: body.relations, relationThreshold: body.relation_threshold ?? DEFAULT_THRESHOLD, labels: body.labels };
       const group = batchGroup<{ text: string; entities: Entity[] }, Relation[]>(keyOf("compat-relations", relationSettings), (items) =>
         model.run("relations", items, {
           relations: relationSettings.relations,

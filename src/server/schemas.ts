@@ -4,6 +4,7 @@
  */
 import { type JsonSchema, LABEL_SCHEMA } from "../index.js";
 import type { ServerLimits } from "./options.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 export const entitySchema = {
   $id: "Entity",
@@ -68,7 +69,7 @@ export const thresholdSchema = {
   type: "number",
   exclusiveMinimum: 0,
   exclusiveMaximum: 1,
-  description: "Keep spans whose probability is above this (default 0.5).",
+  description: `Keep spans whose probability is above this (default ${DEFAULT_THRESHOLD}).`,
 } as const;
 
 /** Refs to the shared schemas; register them once with `app.addSchema`. */

@@ -70,7 +70,7 @@ export const classifyTask = defineTask<{ text: string; classes: readonly string[
   description: 'The class of the text among `classes` (with `multiLabel`, every class found), or "other".',
   input: objectSchema({ classes: labels("Class names.", ["sports", "politics"]) }, ["classes"]),
   options: objectSchema({
-    threshold: threshold(0.5),
+    threshold: threshold(),
     multiLabel: { type: "boolean", default: false, description: "Every class found with its probability, instead of the best one." },
     prompt: prompt(CLASSIFY_PROMPT, "Prompt template with {classes} (or the reference's {})."),
   }),

@@ -17,7 +17,7 @@ export const extractTask = defineTask<{ text: string; instruction: string }, Ext
   input: objectSchema({ instruction: { type: "string", description: "What to find; may be empty.", examples: ["Find every product name:"] } }, ["instruction"]),
   options: objectSchema({
     labels: { ...labels("Span labels (default match)."), default: OPEN_IE_LABELS },
-    threshold: threshold(0.5),
+    threshold: threshold(),
     labelThresholds: nerTask.options.properties["labelThresholds"] as object,
     flatNer,
     multiLabel,

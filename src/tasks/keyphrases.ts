@@ -33,7 +33,7 @@ export const keyphrasesTask = defineTask<{ text: string }, KeyphraseOptions, Key
   description: "Key phrases, best first, each with its mentions (grouped case-insensitively).",
   input: objectSchema({}),
   options: objectSchema({
-    threshold: threshold(0.5),
+    threshold: threshold(),
     topK,
     prompt: prompt(KEYPHRASE_PROMPT, "Prompt before the text."),
     labels: { ...labels("Span labels (default key phrase)."), default: KEYPHRASE_LABELS },

@@ -5,6 +5,7 @@ import type { Entity } from "../types.js";
 import { objectSchema } from "./schema.js";
 import { defineTask, entitySchema, flatNer, labels, multiLabel, threshold } from "./spec.js";
 import type { NerInput, NerOptions } from "./types.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 export const nerTask = defineTask<NerInput, NerOptions, Entity[]>({
   name: "ner",
@@ -22,8 +23,8 @@ export const nerTask = defineTask<NerInput, NerOptions, Entity[]>({
     ["labels"],
   ),
   options: objectSchema({
-    threshold: threshold(0.5),
-    labelThresholds: { type: "object", additionalProperties: threshold(0.5, "Per-label threshold."), description: "Thresholds of single labels, overriding threshold." },
+    threshold: threshold(),
+    labelThresholds: { type: "object", additionalProperties: threshold(DEFAULT_THRESHOLD, "Per-label threshold."), description: "Thresholds of single labels, overriding threshold." },
     flatNer,
     multiLabel,
   }),

@@ -15,7 +15,7 @@ export const qaTask = defineTask<{ text: string; question: string }, AnswerOptio
   summary: "Question answering",
   description: "Answers to `question` found in the text, best first.",
   input: objectSchema({ question: { type: "string", minLength: 1, pattern: "\\S", description: "The question.", examples: ["Who founded Microsoft?"] } }, ["question"]),
-  options: objectSchema({ threshold: threshold(0.5), topK, prompt: prompt(QA_PROMPT, "Prompt template with {question} (or the reference's {}).") }),
+  options: objectSchema({ threshold: threshold(), topK, prompt: prompt(QA_PROMPT, "Prompt template with {question} (or the reference's {}).") }),
   result: { name: "answers", schema: { type: "array", items: spanSchema() } },
   async run(engine, inputs, options) {
     const fill = checkTemplate(options.prompt as string, "question");

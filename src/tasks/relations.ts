@@ -19,6 +19,7 @@ import { checkRelations, linkRelations, relationLabels } from "./relation-link.j
 import { objectSchema } from "./schema.js";
 import { defineTask, entitySchema, flatNer, label, labels, multiLabel, threshold, type TaskRequest } from "./spec.js";
 import type { Relation, RelationOptions } from "./types.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 export interface RelationInput {
   readonly text: string;
@@ -51,9 +52,9 @@ export const relationsTask = defineTask<RelationInput, Omit<RelationOptions, "en
     {
       relations: { type: "array", minItems: 1, items: relationSpec, description: "Relation names or { relation, pairsFilter?, distanceThreshold? }.", examples: [["founder"]] },
       entityLabels: labels('Entity types of the NER step (default ["named entity"]).'),
-      entityThreshold: threshold(0.5, "NER threshold."),
+      entityThreshold: threshold(DEFAULT_THRESHOLD, "NER threshold."),
       labelThresholds: { ...(nerTask.options.properties["labelThresholds"] as object), description: "NER thresholds of single entity labels, overriding entityThreshold." },
-      relationThreshold: threshold(0.5, "Threshold of the relation step's target spans."),
+      relationThreshold: threshold(DEFAULT_THRESHOLD, "Threshold of the relation step's target spans."),
       // No schema default: relex models (own relation head) refuse a prompt, so "not given" must stay visible.
       prompt: { type: "string", description: "Prompt before the text in the relation step (default: the reference's)." },
       flatNer,

@@ -30,7 +30,7 @@ export const sentimentTask = defineTask<{ text: string }, SentimentOptions, Sent
   description: "Spans that carry a positive, negative or neutral sentiment.",
   input: objectSchema({}),
   options: objectSchema({
-    threshold: threshold(0.5),
+    threshold: threshold(),
     prompt: prompt(SENTIMENT_PROMPT, "Prompt before the text."),
     polarities: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: POLARITIES }, default: POLARITIES, description: "Polarities to look for (default all three)." },
     labels: { type: "object", additionalProperties: false, properties: { positive: label, negative: label, neutral: label }, description: "The model label of each polarity." },

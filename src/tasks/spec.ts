@@ -9,6 +9,7 @@ import type { Word } from "../text/words.js";
 import type { PredictOptions } from "../types.js";
 import type { Relation, RelationOptions } from "./types.js";
 import { type JsonSchema, type ObjectSchema, objectSchema } from "./schema.js";
+import { DEFAULT_THRESHOLD } from "../defaults.js";
 
 /** One pipeline request a task makes: a text, its labels, and optionally the prompt read before it. */
 export interface TaskRequest {
@@ -64,7 +65,7 @@ export function defineTask<Input extends TaskInput, Options, Result, Engine = Ta
 
 // ── Schemas the tasks share ─────────────────────────────────────────────────────────────────────────────
 
-export const threshold = (defaultValue: number, description = "Keep spans whose probability is above this."): JsonSchema => ({
+export const threshold = (defaultValue: number = DEFAULT_THRESHOLD, description = "Keep spans whose probability is above this."): JsonSchema => ({
   type: "number",
   exclusiveMinimum: 0,
   exclusiveMaximum: 1,

@@ -18,6 +18,7 @@ import { runNerBenchmark } from "../../eval/run-ner.js";
 import type { GLiNER } from "../../node.js";
 import { checkOneOf } from "../../validate.js";
 import { loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, progressBar, withModelFlags } from "../io.js";
+import { DEFAULT_THRESHOLD } from "../../defaults.js";
 
 export interface EvalFlags extends ModelFlags {
   data?: string;
@@ -48,7 +49,7 @@ export function registerEvalCommand(program: Command): void {
     .option("-o, --output <file>", "write the results as JSON here (NER: after every dataset; a rerun resumes)")
     .option("--limit <n>", "evaluate only the first n examples of each dataset", parsePositive)
     .option("-b, --batch-size <n>", "examples per model call (12 as the reference evaluator)", parsePositive, 12)
-    .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, 0.5)
+    .option("-t, --threshold <p>", "keep spans with probability above this", parseNumber, DEFAULT_THRESHOLD)
     .option("--entity-threshold <p>", "relations: threshold of the NER step (default: --threshold)", parseNumber)
     .option("--token-score <rule>", "NER, token-level models: span score min (current GLiNER) or mean (GLiNER <= 0.2.16, the 2024 model cards)", "min")
     .option("--datasets <list>", "NER: only these dataset folders (comma-separated names; zero-shot = the 7 of the seed's table)", parseList)

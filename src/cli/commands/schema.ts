@@ -21,6 +21,7 @@ import {
   readJsonl,
   withModelFlags,
 } from "../io.js";
+import { DEFAULT_THRESHOLD } from "../../defaults.js";
 
 interface SchemaFlags extends ModelFlags {
   schema?: string;
@@ -46,7 +47,7 @@ export function registerSchemaCommand(program: Command): void {
     DEFAULT_GLINER2_MODEL,
   )
     .option("-s, --schema <file.json>", 'the schema as JSON, e.g. {"entities": ["person"], "structures": {"order": ["id::str"]}}')
-    .option("-t, --threshold <p>", "span probability cut-off (>=), in [0, 1]", parseNumber, 0.5)
+    .option("-t, --threshold <p>", "span probability cut-off (>=), in [0, 1]", parseNumber, DEFAULT_THRESHOLD)
     .option("--include-confidence", "results carry confidences")
     .option("--include-spans", "span results carry start/end offsets")
     .option("--code-points", "offsets in code points (Python's) instead of UTF-16")
