@@ -53,6 +53,7 @@ function runOptions(options: RelationPredictOptions): RelexRunOptions {
     window: options.window,
     overlap: options.overlap,
     wordSplitter: options.wordSplitter === undefined ? undefined : checkWordSplitter(options.wordSplitter),
+    signal: options.signal,
   };
 }
 

@@ -6,6 +6,7 @@
  * step dropped are skipped; relation classes beyond the text's relation labels (batch padding) are skipped.
  */
 import { type Candidate, sigmoid32 } from "../decode/candidates.js";
+import { STEP, type Steps } from "../decode/slices.js";
 import type { FloatTensor } from "../runtime/runtime.js";
 
 export interface RelexOutputs {
@@ -23,13 +24,14 @@ export interface DecodedRelation {
   readonly score: number;
 }
 
-export function decodeRelations(
+/** With pause points (src/decode/slices.ts): a pass can hold millions of pair scores; drain() runs it at once. */
+export function* decodeRelationSteps(
   out: RelexOutputs,
   batchIndex: number,
   entities: readonly Candidate[],
   numRelations: number,
   relationThreshold: number,
-): DecodedRelation[] {
+): Steps<DecodedRelation[]> {
   const firstByBounds = new Map<string, number>();
   entities.forEach((e, i) => {
     const key = `${e.start}:${e.end}`;
@@ -44,7 +46,9 @@ export function decodeRelations(
   };
   const [, numPairs = 0, numClasses = 0] = out.relLogits.dims;
   const relations: DecodedRelation[] = [];
+  const pairsPerStep = Math.max(1, Math.floor(STEP / Math.max(1, Math.min(numClasses, numRelations))));
   for (let j = 0; j < numPairs; j++) {
+    if (j % pairsPerStep === pairsPerStep - 1) yield;
     const pair = batchIndex * numPairs + j;
     if (out.relMask.data[pair] !== 1) continue;
     const head = decodedOf(out.relIdx.data[pair * 2] as number);

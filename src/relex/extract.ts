@@ -44,6 +44,7 @@ export async function extractRelationsWithHead(
     ...(options.window === undefined ? {} : { window: options.window }),
     ...(options.overlap === undefined ? {} : { overlap: options.overlap }),
     ...(options.onTruncate === undefined ? {} : { onTruncate: options.onTruncate }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const specs = new Map(relations.map((r) => [r.relation, r]));
   return results.map(({ entities, relations: found }) =>

@@ -9,21 +9,23 @@
  */
 import type { Candidate, DecodeItem } from "../decode/candidates.js";
 import { toEntities } from "../decode/entities.js";
-import { greedySearch } from "../decode/greedy.js";
-import { spanCandidates } from "../decode/span-logits.js";
-import { tokenCandidates } from "../decode/token-logits.js";
+import { greedySearchSteps } from "../decode/greedy.js";
+import { inSlices, STEP, type Steps } from "../decode/slices.js";
+import { spanCandidateSteps } from "../decode/span-logits.js";
+import { tokenCandidateSteps } from "../decode/token-logits.js";
 import { InferenceError } from "../errors.js";
 import { type BatchSize, planBatches } from "../long/batches.js";
 import { tokenBudgets } from "../long/labels.js";
-import { mergeWindows } from "../long/merge.js";
+import { mergeWindowSteps } from "../long/merge.js";
 import { planPasses, type WordRange } from "../long/plan.js";
 import type { LoadedModel } from "../model/load.js";
+import { MAX_CANDIDATES_PER_PASS } from "../pipeline.js";
 import { encodePrompt, type EncodedPrompt } from "../prompt/encode.js";
 import type { TensorData } from "../runtime/runtime.js";
 import { buildFeeds } from "../tensors/batch.js";
 import { type Word, type WordSplitterSpec, wordSplitterFor } from "../text/words.js";
 import type { Truncation } from "../types.js";
-import { type DecodedRelation, decodeRelations, type RelexOutputs, uniqueRelations } from "./decode.js";
+import { type DecodedRelation, decodeRelationSteps, type RelexOutputs, uniqueRelations } from "./decode.js";
 import { RELEX_OUTPUTS } from "./model-check.js";
 import type { RelationPrediction } from "./types.js";
 
@@ -49,6 +51,8 @@ export interface RelexRunOptions {
   readonly window?: number | undefined;
   readonly overlap?: number | undefined;
   readonly wordSplitter?: WordSplitterSpec | undefined;
+  /** Aborting stops the call before its next pass or decoding slice. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Per text: the words, its windows, and per window the decoded entities and relations (window-local). */
@@ -91,10 +95,11 @@ export async function predictRelexTexts(
       await runBatch(model, batch.map((b) => passes[own[b] as number] as Pass), requests, threshold, options);
     }
   }
-  return requests.map((request, index) => {
+  const results: RelexTextResult[] = [];
+  for (const [index, request] of requests.entries()) {
     const own = passes.filter((p) => p.request === index);
     const textWords = words[index] as Word[];
-    const { entities, relations } = mergePasses(own, textWords.length, options);
+    const { entities, relations } = await inSlices(mergePassSteps(own, textWords.length, options), options.signal);
     const kept = options.uniqueRelations ? uniqueRelations(relations) : relations;
     const mapped = toEntities(entities, textWords, request.text, request.labels);
     const end = (i: number) => {
@@ -102,15 +107,16 @@ export async function predictRelexTexts(
       return { start: e.start, end: e.end, text: e.text, type: e.label, entityIdx: i };
     };
     const modelWords = own.length === 0 ? 0 : Math.max(...own.map((p) => p.range.to)) - Math.min(...own.map((p) => p.range.from));
-    return {
+    results.push({
       entities: mapped,
       relations: kept.map((r) => ({ head: end(r.head), tail: end(r.tail), relation: request.relations[r.relation] as string, score: r.score })),
       words: textWords.length,
       modelWords,
       truncated: modelWords < textWords.length,
       passes: own.length,
-    };
-  });
+    });
+  }
+  return results;
 }
 
 function planRanges(model: LoadedModel, request: RelexRequest, words: readonly Word[], index: number, options: RelexRunOptions): WordRange[] {
@@ -131,6 +137,7 @@ function planRanges(model: LoadedModel, request: RelexRequest, words: readonly W
 }
 
 async function runBatch(model: LoadedModel, batch: Pass[], requests: readonly RelexRequest[], pairThreshold: number, options: RelexRunOptions): Promise<void> {
+  options.signal?.throwIfAborted();
   const spanWidth = model.config.mode === "span" ? { spanWidth: model.config.maxWidth } : {};
   const { feeds } = buildFeeds(batch.map((p) => p.encoded), { padId: model.tokenizer.padId, ...spanWidth });
   const scalar = (value: number): TensorData => ({ type: "float32", data: Float32Array.of(value), dims: [1] });
@@ -148,41 +155,44 @@ async function runBatch(model: LoadedModel, batch: Pass[], requests: readonly Re
     return t;
   });
   const outputs: RelexOutputs = { relIdx: relIdx!, relLogits: relLogits!, relMask: relMask!, entitySpans: entitySpans! };
-  batch.forEach((pass, batchIndex) => {
+  // Decoding runs in slices (src/decode/slices.ts), so the event loop (a server's /healthz) answers in between.
+  for (const [batchIndex, pass] of batch.entries()) {
     const request = requests[pass.request] as RelexRequest;
-    const item: DecodeItem = {
-      batchIndex,
-      numWords: pass.encoded.textLength,
-      numLabels: pass.encoded.numLabels,
-      thresholds: request.thresholds,
-    };
-    const candidates = model.config.mode === "span" ? spanCandidates(logits!, item) : tokenCandidates(logits!, "BWC3", item, "min");
-    pass.entities = greedySearch(candidates, options);
-    pass.relations = decodeRelations(outputs, batchIndex, pass.entities, request.relations.length, options.relationThreshold);
-  });
+    const item: DecodeItem = { batchIndex, numWords: pass.encoded.textLength, numLabels: pass.encoded.numLabels, thresholds: request.thresholds };
+    const candidates = await inSlices(
+      model.config.mode === "span"
+        ? spanCandidateSteps(logits!, item, MAX_CANDIDATES_PER_PASS)
+        : tokenCandidateSteps(logits!, "BWC3", item, "min", MAX_CANDIDATES_PER_PASS),
+      options.signal,
+    );
+    pass.entities = await inSlices(greedySearchSteps(candidates, options), options.signal);
+    pass.relations = await inSlices(decodeRelationSteps(outputs, batchIndex, pass.entities, request.relations.length, options.relationThreshold), options.signal);
+  }
 }
 
 /** One text's passes → its entities (document word indices) and relations over them. */
-function mergePasses(passes: readonly Pass[], numWords: number, options: RelexRunOptions): { entities: Candidate[]; relations: DecodedRelation[] } {
+function* mergePassSteps(passes: readonly Pass[], numWords: number, options: RelexRunOptions): Steps<{ entities: Candidate[]; relations: DecodedRelation[] }> {
   if (passes.length === 0) return { entities: [], relations: [] };
   if (passes.length === 1) {
     const only = passes[0] as Pass;
     const shift = only.range.from;
     return { entities: (only.entities ?? []).map((e) => ({ ...e, start: e.start + shift, end: e.end + shift })), relations: only.relations ?? [] };
   }
-  const entities = mergeWindows(passes.map((p) => ({ range: p.range, spans: p.entities ?? [] })), numWords, options);
+  const entities = yield* mergeWindowSteps(passes.map((p) => ({ range: p.range, spans: p.entities ?? [] })), numWords, options);
   const index = new Map<string, number>();
   entities.forEach((e, i) => {
     const key = `${e.start}:${e.end}`;
     if (!index.has(key)) index.set(key, i);
   });
   const best = new Map<string, DecodedRelation>();
+  let steps = 0;
   for (const pass of passes) {
     const at = (local: number): number | undefined => {
       const e = (pass.entities ?? [])[local] as Candidate;
       return index.get(`${e.start + pass.range.from}:${e.end + pass.range.from}`);
     };
     for (const r of pass.relations ?? []) {
+      if (++steps % STEP === 0) yield;
       const head = at(r.head);
       const tail = at(r.tail);
       if (head === undefined || tail === undefined) continue;

@@ -28,7 +28,7 @@ export interface RelationPrediction {
 }
 
 export interface RelationPredictOptions
-  extends Pick<PredictOptions, "flatNer" | "multiLabel" | "batchSize" | "truncation" | "window" | "overlap" | "wordSplitter" | "onTruncate"> {
+  extends Pick<PredictOptions, "flatNer" | "multiLabel" | "batchSize" | "truncation" | "window" | "overlap" | "wordSplitter" | "onTruncate" | "signal"> {
   /** Entity threshold; also selects the spans the model pairs (default 0.5). */
   threshold?: number;
   /**
