@@ -9,6 +9,7 @@ import type { EncodedRecord, SchemaTask } from "./sequence.js";
 import type { Gliner2Outputs } from "./outputs.js";
 import type { ExtractResult, FieldValue, LabelValue, RelationInstance, SpanResult, StructureInstance } from "./types.js";
 import { pythonStrip } from "./words.js";
+import { setOwn } from "./own-keys.js";
 
 export interface DecodeFlags {
   readonly threshold: number;
@@ -37,16 +38,16 @@ export function decodeRecord(
   const relations: Record<string, RelationInstance[]> = {};
   record.tasks.forEach((task, t) => {
     if (task.type === "classifications") {
-      result[task.name] = classify(task.classification as ClassificationSpec, outputs.classLogits(b, t, task.fields.length), flags);
+      setOwn(result, task.name, classify(task.classification as ClassificationSpec, outputs.classLogits(b, t, task.fields.length), flags));
       return;
     }
     const count = outputs.count(b, t);
     const slot = (c: number): SlotScores => (f, l, w) => outputs.score(b, t, c, f, record.prefixLength + l, w);
     const prefixScore = (c: number, f: number, l: number) => outputs.score(b, t, c, f, l, 0);
     const ctx = { record, widths: outputs.widths, flags };
-    if (task.type === "entities") result[task.name] = count === 0 ? {} : entities(ctx, schema, task, slot(0));
-    else if (task.type === "relations") relations[task.name] = relationInstances(ctx, schema, task, count, slot);
-    else result[task.name] = count === 0 ? {} : structures(ctx, schema, task, count, slot, prefixScore);
+    if (task.type === "entities") setOwn(result, task.name, count === 0 ? {} : entities(ctx, schema, task, slot(0)));
+    else if (task.type === "relations") setOwn(relations, task.name, relationInstances(ctx, schema, task, count, slot));
+    else setOwn(result, task.name, count === 0 ? {} : structures(ctx, schema, task, count, slot, prefixScore));
   });
   if (Object.keys(relations).length > 0) result["relation_extraction"] = relations;
   return result;
@@ -123,8 +124,8 @@ function entities(ctx: Context, schema: CompiledSchema, task: SchemaTask, scores
       findSpans(ctx.record, ctx.widths, (l, w) => scores(f, l, w), spec.threshold ?? ctx.flags.threshold),
       spec.dtype,
     );
-    if (spec.dtype === "list") out[spec.name] = dedupeSpanList(spans.map((s) => shapeSpan(s, ctx.flags)));
-    else out[spec.name] = spans[0] === undefined ? null : shapeSpan(spans[0], ctx.flags);
+    if (spec.dtype === "list") setOwn(out, spec.name, dedupeSpanList(spans.map((s) => shapeSpan(s, ctx.flags))));
+    else setOwn(out, spec.name, spans[0] === undefined ? null : shapeSpan(spans[0], ctx.flags));
   }
   return out;
 }
@@ -173,15 +174,15 @@ function structures(
           const at = prefixTokens.indexOf(choice.toLowerCase());
           return at < 0 ? [] : [{ choice, score: prefixScore(c, f, at) }];
         });
-        instance[field.name] = field.dtype === "list" ? choiceList(scored, threshold, ctx.flags) : bestChoice(scored, threshold, ctx.flags);
+        setOwn(instance, field.name, field.dtype === "list" ? choiceList(scored, threshold, ctx.flags) : bestChoice(scored, threshold, ctx.flags));
         continue;
       }
       const spans = findSpans(ctx.record, ctx.widths, (l, w) => scores(f, l, w), threshold).filter((s) =>
         field.validators.every((v) => validate(v, s.text)),
       );
-      if (field.dtype === "list") instance[field.name] = finalizeSpans(spans).map((s) => shapeSpan(s, ctx.flags));
+      if (field.dtype === "list") setOwn(instance, field.name, finalizeSpans(spans).map((s) => shapeSpan(s, ctx.flags)));
       // A str field takes the first passing span by position, not the best one (as the reference).
-      else instance[field.name] = spans[0] === undefined ? null : shapeSpan(spans[0], ctx.flags);
+      else setOwn(instance, field.name, spans[0] === undefined ? null : shapeSpan(spans[0], ctx.flags));
     }
     if (Object.values(instance).some((v) => v !== null && !(Array.isArray(v) && v.length === 0))) {
       instances.push(Object.fromEntries(Object.entries(instance).map(([k, v]) => [k, Array.isArray(v) ? dedupeSpanList(v) : v || null])));

@@ -8,6 +8,7 @@
 import { InvalidInputError } from "../errors.js";
 import type { Word } from "../text/words.js";
 import { splitGliner2Words } from "./words.js";
+import { hasOwn, setOwn } from "./own-keys.js";
 
 export interface TextChunk {
   readonly text: string;
@@ -49,10 +50,10 @@ export function mergeChunkResults(
   const shifted = results.map((r, i) => shiftSpans(r, document, (chunks[i] as TextChunk).start) as JsonObject);
   const merged: JsonObject = {};
   for (const key of orderedKeys(shifted)) {
-    const values = shifted.filter((r) => key in r).map((r) => r[key]);
-    if (key === "entities") merged[key] = mergeLabelMaps(values, true, flags.scalarEntities);
-    else if (key === "relation_extraction") merged[key] = mergeLabelMaps(values, false, new Set());
-    else merged[key] = mergeValues(values);
+    const values = shifted.filter((r) => hasOwn(r, key)).map((r) => r[key]);
+    if (key === "entities") setOwn(merged, key, mergeLabelMaps(values, true, flags.scalarEntities));
+    else if (key === "relation_extraction") setOwn(merged, key, mergeLabelMaps(values, false, new Set()));
+    else setOwn(merged, key, mergeValues(values));
   }
   return stripSpanMetadata(merged, flags.includeConfidence, flags.includeSpans) as JsonObject;
 }
@@ -75,9 +76,9 @@ function mergeLabelMaps(values: readonly Json[], removeOverlaps: boolean, scalar
   const maps = values.filter(isObject);
   const merged: JsonObject = {};
   for (const label of orderedKeys(maps)) {
-    const items = maps.filter((m) => label in m).flatMap((m) => asList(m[label]));
+    const items = maps.filter((m) => hasOwn(m, label)).flatMap((m) => asList(m[label]));
     const deduped = dedupeItems(items, removeOverlaps);
-    merged[label] = scalar.has(label) ? (deduped[0] ?? null) : deduped;
+    setOwn(merged, label, scalar.has(label) ? (deduped[0] ?? null) : deduped);
   }
   return merged;
 }
@@ -96,7 +97,7 @@ function mergeValues(values: readonly Json[]): Json {
   if (nonEmpty.every(Array.isArray)) return dedupeItems((nonEmpty as Json[][]).flat(), false);
   if (nonEmpty.every(isObject)) {
     const maps = nonEmpty as JsonObject[];
-    return Object.fromEntries(orderedKeys(maps).map((k) => [k, mergeValues(maps.filter((m) => k in m).map((m) => m[k]))]));
+    return Object.fromEntries(orderedKeys(maps).map((k) => [k, mergeValues(maps.filter((m) => hasOwn(m, k)).map((m) => m[k]))]));
   }
   return nonEmpty[0];
 }
