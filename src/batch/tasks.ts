@@ -81,7 +81,7 @@ function batchTask(spec: TaskSpec): BatchTask {
 export const TASKS: Readonly<Record<string, BatchTask>> = Object.fromEntries([...TASK_SPECS.map(batchTask), schemaTask].map((t) => [t.name, t]));
 
 export function getTask(name: string): BatchTask {
-  const task = TASKS[name];
+  const task = Object.hasOwn(TASKS, name) ? TASKS[name] : undefined; // "constructor" is no task
   if (task === undefined) {
     throw new InvalidInputError("task", `unknown task "${name}"; choose one of: ${Object.keys(TASKS).join(", ")}.`);
   }

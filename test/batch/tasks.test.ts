@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runLocalBatch } from "../../src/batch/local.js";
 import { type BatchSettings, DEFAULT_SETTINGS, getTask, TASKS } from "../../src/batch/tasks.js";
-import { GLiNER } from "../../src/node.js";
+import { GLiNER, InvalidInputError } from "../../src/node.js";
 import { TOKEN_MODEL } from "../helpers/fixtures.js";
 import { readJsonl } from "./helpers.js";
 
@@ -44,6 +44,12 @@ async function batch(task: string, records: object[], settings: Partial<BatchSet
 describe("batch tasks equal the GLiNER methods", () => {
   test("the registry lists ner, the seven multitask tasks and the GLiNER2 schema task", () => {
     assert.deepEqual(Object.keys(TASKS).sort(), ["classify", "extract", "keyphrases", "ner", "qa", "relations", "schema", "sentiment", "summarize"]);
+  });
+
+  test("a job naming an Object member as its task is refused like any unknown task (a queue job is input)", () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      assert.throws(() => getTask(name), (e: unknown) => e instanceof InvalidInputError && e.message.startsWith(`unknown task "${name}"; choose one of: `), name);
+    }
   });
 
   test("relations, with a record bringing its own relations (a second group)", async () => {
