@@ -14,7 +14,8 @@ import { reportTruncation } from "./warnings.js";
 import type { Entity, PredictOptions, TextPrediction } from "./types.js";
 import { predictRelationsFor } from "./relex/api.js";
 import { extractRelationsWithHead } from "./relex/extract.js";
-import type { RelationPredictOptions, RelationPrediction } from "./relex/types.js";
+import { type RelationStreamSource, streamRelationsFor } from "./relex/stream.js";
+import type { RelationPredictOptions, RelationPrediction, RelationStreamOptions, RelationStreamResult } from "./relex/types.js";
 import { runTask, type TaskName, type TaskTypes } from "./tasks/registry.js";
 import type { TaskEngine, TaskRequest } from "./tasks/spec.js";
 import type * as Task from "./tasks/types.js";
@@ -162,6 +163,22 @@ export class GLiNER {
   ): Promise<RelationPrediction[]> {
     const results = await predictRelationsFor(this.model, texts, labels, relations, options);
     return results.map(({ entities, relations: found }) => ({ entities, relations: found }));
+  }
+
+  /**
+   * {@link predictRelations} over a corpus, streamed as {@link stream}: texts or `{ text, labels?, relations?, id? }`
+   * records in, one `{ index, id, entities, relations, ... }` per text out, in input order, memory bounded by
+   * `lookAhead` texts; batches sized automatically unless `batchSize` is given.
+   * @example
+   * for await (const { index, relations } of model.streamRelations(readLines("corpus.txt"), ["person", "organization"], ["founder of"])) { ... }
+   */
+  async *streamRelations(
+    source: RelationStreamSource,
+    labels: readonly string[] | undefined,
+    relations: readonly string[] | undefined,
+    options: RelationStreamOptions = {},
+  ): AsyncGenerator<RelationStreamResult> {
+    yield* streamRelationsFor(this.model, source, labels, relations, options);
   }
 
   /** Releases the ONNX sessions. */

@@ -40,18 +40,41 @@ export async function* streamPredictions(
   options: StreamOptions,
   predict: (requests: readonly TextRequest[]) => Promise<TextPrediction[]>,
 ): AsyncGenerator<StreamResult> {
+  const thresholdOptions = { threshold: options.threshold, labelThresholds: options.labelThresholds };
+  const shared = labels === undefined ? undefined : checkLabels(labels);
+  const sharedThresholds = shared === undefined ? undefined : labelThresholds(shared, thresholdOptions);
+  const request = (record: TextRecord, text: string, index: number): TextRequest => {
+    if (record.labels !== undefined) {
+      const own = checkLabels(record.labels, `source[${index}].labels`);
+      return { text, labels: own, thresholds: labelThresholds(own, thresholdOptions) };
+    }
+    if (shared !== undefined && sharedThresholds !== undefined) return { text, labels: shared, thresholds: sharedThresholds };
+    throw new InvalidInputError("labels", `source[${index}] has no labels and the stream was given none; pass labels or give each record its own.`);
+  };
+  yield* streamInChunks(source, options, "{ text, labels?, id? }", request, predict);
+}
+
+/**
+ * The stream's loop, for any call that runs texts in batches (NER, relex relations): reads `lookAhead` records,
+ * turns each into a request (`request` checks its own fields), runs them together, yields each result in input
+ * order with its index and id (truncations reported), and only then reads on.
+ */
+export async function* streamInChunks<R extends TextRecord, Q, O extends { truncated: boolean; words: number; modelWords: number }>(
+  source: AsyncIterable<string | R> | Iterable<string | R>,
+  options: { lookAhead?: number | undefined; onTruncate?: PredictOptions["onTruncate"] },
+  recordShape: string,
+  request: (record: R, text: string, index: number) => Q,
+  run: (requests: readonly Q[]) => Promise<O[]>,
+): AsyncGenerator<O & { index: number; id: unknown }> {
   if (typeof source !== "object" || source === null || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
     throw new InvalidInputError("source", `source must be an iterable or async iterable of texts or records; got ${describe(source)}.`);
   }
   const lookAhead = checkPositiveInteger(options.lookAhead ?? DEFAULT_LOOK_AHEAD, "lookAhead");
-  const thresholdOptions = { threshold: options.threshold, labelThresholds: options.labelThresholds };
-  const shared = labels === undefined ? undefined : checkLabels(labels);
-  const sharedThresholds = shared === undefined ? undefined : labelThresholds(shared, thresholdOptions);
-  let chunk: { id: unknown; request: TextRequest }[] = [];
+  let chunk: { id: unknown; request: Q }[] = [];
   let first = 0;
 
-  async function* flush(): AsyncGenerator<StreamResult> {
-    const results = await predict(chunk.map((c) => c.request));
+  async function* flush(): AsyncGenerator<O & { index: number; id: unknown }> {
+    const results = await run(chunk.map((c) => c.request));
     for (const [i, result] of results.entries()) {
       const index = first + i;
       reportTruncation(index, result, options.onTruncate);
@@ -63,21 +86,12 @@ export async function* streamPredictions(
 
   for await (const item of source) {
     const index = first + chunk.length;
-    const record: TextRecord = typeof item === "string" ? { text: item } : item;
+    const record = (typeof item === "string" ? { text: item } : item) as R;
     if (typeof record !== "object" || record === null) {
-      throw new InvalidInputError(`source[${index}]`, `source[${index}] must be a string or a { text, labels?, id? } record; got ${describe(record)}.`);
+      throw new InvalidInputError(`source[${index}]`, `source[${index}] must be a string or a ${recordShape} record; got ${describe(record)}.`);
     }
     const text = checkText(record.text, `source[${index}].text`);
-    let request: TextRequest;
-    if (record.labels !== undefined) {
-      const own = checkLabels(record.labels, `source[${index}].labels`);
-      request = { text, labels: own, thresholds: labelThresholds(own, thresholdOptions) };
-    } else if (shared !== undefined && sharedThresholds !== undefined) {
-      request = { text, labels: shared, thresholds: sharedThresholds };
-    } else {
-      throw new InvalidInputError("labels", `source[${index}] has no labels and the stream was given none; pass labels or give each record its own.`);
-    }
-    chunk.push({ id: record.id, request });
+    chunk.push({ id: record.id, request: request(record, text, index) });
     if (chunk.length >= lookAhead) yield* flush();
   }
   if (chunk.length > 0) yield* flush();

@@ -16,30 +16,39 @@ export async function predictRelationsFor(
   relations: LabelLists,
   options: RelationPredictOptions = {},
 ): Promise<RelexTextResult[]> {
-  if (model.config.relex === undefined) {
-    throw new GlinerError(
-      "UNSUPPORTED",
-      `predictRelations needs a relex model (knowledgator/gliner-relex-*; this one is "${model.config.family}"). ` +
-        `For other models use extractRelations, which builds relations from prompts.`,
-    );
-  }
+  requireRelex(model, "predictRelations");
   const checked = checkTexts(texts);
   const run = runOptions(options);
-  const requests = checked.map((text, i): RelexRequest => {
-    const own = checkLabels(perText(labels, i, checked.length, "labels"), listName(labels, i, "labels"));
-    return {
+  const requests = checked.map((text, i): RelexRequest =>
+    relexRequest(
       text,
-      labels: own,
-      thresholds: labelThresholds(own, { threshold: run.threshold, labelThresholds: options.labelThresholds }),
-      relations: checkRelationLabels(perText(relations, i, checked.length, "relations"), listName(relations, i, "relations")),
-    };
-  });
+      checkLabels(perText(labels, i, checked.length, "labels"), listName(labels, i, "labels")),
+      checkRelationLabels(perText(relations, i, checked.length, "relations"), listName(relations, i, "relations")),
+      run.threshold,
+      options.labelThresholds,
+    ),
+  );
   const results = await predictRelexTexts(model, requests, run);
   results.forEach((result, index) => reportTruncation(index, result, options.onTruncate));
   return results;
 }
 
-function runOptions(options: RelationPredictOptions): RelexRunOptions {
+export function requireRelex(model: LoadedModel, method: string): void {
+  if (model.config.relex === undefined) {
+    throw new GlinerError(
+      "UNSUPPORTED",
+      `${method} needs a relex model (knowledgator/gliner-relex-*; this one is "${model.config.family}"). ` +
+        `For other models use extractRelations, which builds relations from prompts.`,
+    );
+  }
+}
+
+/** One text's request: checked labels and relation labels, each label's entity threshold. */
+export function relexRequest(text: string, labels: string[], relations: string[], threshold: number, perLabel: RelationPredictOptions["labelThresholds"]): RelexRequest {
+  return { text, labels, relations, thresholds: labelThresholds(labels, { threshold, labelThresholds: perLabel }) };
+}
+
+export function runOptions(options: RelationPredictOptions): RelexRunOptions {
   const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
   return {
     threshold,

@@ -48,3 +48,19 @@ export interface RelationPredictOptions
    */
   uniqueRelations?: boolean;
 }
+
+export interface RelationStreamOptions extends RelationPredictOptions {
+  /** Texts read ahead and run together (default 256), as `stream`'s. Memory holds at most this many texts and results. */
+  lookAhead?: number;
+}
+
+/** One text's result of `streamRelations`: `index` is its position in the stream, `id` the record's id. */
+export interface RelationStreamResult extends RelationPrediction {
+  readonly index: number;
+  readonly id: unknown;
+  /** Words of the text, words the model read, whether it was truncated, model passes (as `stream`'s results). */
+  readonly words: number;
+  readonly modelWords: number;
+  readonly truncated: boolean;
+  readonly passes: number;
+}
