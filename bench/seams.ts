@@ -65,7 +65,7 @@ interface DocumentReport {
 async function measure(model: GLiNER, dataset: string, length: number): Promise<DocumentReport> {
   const labels = (JSON.parse(readFileSync(join(DATA, dataset, "labels.json"), "utf8")) as string[]).map((l) => l.toLowerCase());
   const sentences = readFileSync(join(DATA, dataset, "test.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { tokens: string[] }).tokens.join(" "));
-  const target = length * model.config.maxLen;
+  const target = length * model.config.maxLength;
   const parts: string[] = [];
   for (let i = 0, words = 0; words < target; i++) {
     const sentence = sentences[i % sentences.length] as string;
@@ -74,7 +74,7 @@ async function measure(model: GLiNER, dataset: string, length: number): Promise<
   }
   const text = parts.join(" ");
   const words = splitWords(text);
-  const sizes = windowSizes({ maxWords: model.config.maxLen, window: optionalNumber(values.window), overlap: optionalNumber(values.overlap) });
+  const sizes = windowSizes({ maxLength: model.config.maxLength, window: optionalNumber(values.window), overlap: optionalNumber(values.overlap) });
   const options = { threshold, window: sizes.window, overlap: sizes.overlap };
   const ranges = planWindows(words.length, sizes);
   const [result] = await model.inference([text], labels, options);

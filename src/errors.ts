@@ -79,18 +79,20 @@ export class InferenceError extends GlinerError {
 /** A text exceeds the model's word budget and `truncation: "error"` was asked for. */
 export class TextTooLongError extends GlinerError {
   override name = "TextTooLongError";
+  /** The text's words. */
   readonly words: number;
-  readonly maxWords: number;
+  /** Words of text one pass reads: the model's `maxLength`, less a task prompt's words. */
+  readonly maxLength: number;
 
-  constructor(words: number, maxWords: number, index?: number) {
+  constructor(words: number, maxLength: number, index?: number) {
     const which = index === undefined ? "The text" : `Text ${index}`;
     super(
       "TEXT_TOO_LONG",
-      `${which} has ${words} words but the model takes at most ${maxWords} per pass. ` +
-        `Use truncation: "window" (split into overlapping windows) or "truncate" (keep the first ${maxWords} words).`,
+      `${which} has ${words} words but the model takes at most ${maxLength} per pass. ` +
+        `Use truncation: "window" (split into overlapping windows) or "truncate" (keep the first ${maxLength} words).`,
     );
     this.words = words;
-    this.maxWords = maxWords;
+    this.maxLength = maxLength;
   }
 }
 

@@ -185,11 +185,11 @@ function planText(model: LoadedModel, request: TextRequest, index: number, optio
   const { tokenizer, config } = model;
   const split = wordSplitterFor(options.wordSplitter ?? config.wordSplitter);
   const promptWords = request.prompt === undefined ? [] : split(request.prompt);
-  const maxWords = config.maxLen - promptWords.length;
-  if (maxWords < 1) {
+  const textWords = config.maxLength - promptWords.length;
+  if (textWords < 1) {
     throw new InvalidInputError(
       "prompt",
-      `The prompt has ${promptWords.length} words but the model reads at most ${config.maxLen} words per pass, prompt included; shorten the prompt.`,
+      `The prompt has ${promptWords.length} words but the model reads at most ${config.maxLength} words per pass, prompt included; shorten the prompt.`,
     );
   }
   const words = request.words ?? split(request.text);
@@ -202,14 +202,14 @@ function planText(model: LoadedModel, request: TextRequest, index: number, optio
     model.labels === undefined
       ? labelPrompt(model, request, budgets.prompt)
       : {
-          groups: biLabelChunks(request.labels.length, Math.min(words.length, options.window ?? config.maxLen), config.mode === "span" ? config.maxWidth : 3),
+          groups: biLabelChunks(request.labels.length, Math.min(words.length, options.window ?? config.maxLength), config.mode === "span" ? config.maxWidth : 3),
           promptTokens: 0,
         };
   const finite = Number.isFinite(budgets.sequence);
   const prefixTokens = finite ? promptWords.reduce((sum, w) => sum + tokenizer.encodeWord(w.text).length, 0) : 0;
   const ranges = planPasses(words.length, {
     truncation: options.truncation,
-    maxWords,
+    maxLength: textWords,
     window: options.window,
     overlap: options.overlap,
     maxTextTokens: finite ? budgets.sequence - promptTokens - prefixTokens - 2 : Infinity, // 2: [CLS] and [SEP]

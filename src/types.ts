@@ -14,7 +14,7 @@ export interface Entity {
   score: number;
 }
 
-/** How texts longer than the model's word budget (`max_len`) are handled. */
+/** How texts longer than the model's word budget (`config.maxLength`, read from `max_len`) are handled. */
 export type Truncation = "window" | "truncate" | "error";
 
 export interface PredictOptions {
@@ -28,7 +28,7 @@ export interface PredictOptions {
   multiLabel?: boolean;
   /**
    * Texts longer than the model's word budget: `"window"` (default) splits them into overlapping windows and
-   * merges the results, `"truncate"` keeps the first `max_len` words like the Python reference (reported
+   * merges the results, `"truncate"` keeps the first `maxLength` words like the Python reference (reported
    * through `onTruncate`), `"error"` throws a `TextTooLongError`.
    */
   truncation?: Truncation;

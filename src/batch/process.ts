@@ -77,7 +77,7 @@ async function runIsolatingFaults(
 /** The model's message speaks of "text 0" of a one-text call; the batch user needs the line and the flag. */
 function describeFault(error: { code: string; message: string }): string {
   if (error instanceof TextTooLongError) {
-    return `the text has ${error.words} words but the model reads at most ${error.maxWords} per pass; use --truncation window (the default) or truncate.`;
+    return `the text has ${error.words} words but the model reads at most ${error.maxLength} per pass; use --truncation window (the default) or truncate.`;
   }
   return error.message;
 }

@@ -54,10 +54,10 @@ export function describeFailure(error: unknown): CliFailure {
 
 function describeGlinerError(error: GlinerError): CliFailure {
   if (error instanceof TextTooLongError || error.code === "TEXT_TOO_LONG") {
-    const { words, maxWords } = error as TextTooLongError;
+    const { words, maxLength } = error as TextTooLongError;
     return usage(
-      `a text has ${words} words but the model takes at most ${maxWords} per pass. Use --truncation window (overlapping ` +
-        `windows, the default) or --truncation truncate (keep the first ${maxWords} words).`,
+      `a text has ${words} words but the model takes at most ${maxLength} per pass. Use --truncation window (overlapping ` +
+        `windows, the default) or --truncation truncate (keep the first ${maxLength} words).`,
     );
   }
   const message = oneLine(error.message);

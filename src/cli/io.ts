@@ -23,6 +23,7 @@ export interface ModelFlags {
   labelCacheSize?: number;
   wordSplitter?: string;
   logLevel?: string;
+  maxLength?: number;
 }
 
 export const DEFAULT_GLINER2_MODEL = "fastino/gliner2-base-v1";
@@ -34,6 +35,10 @@ export async function loadModelFromFlags(flags: ModelFlags, extra: Pick<SessionO
 
 /** A GLiNER2 model from the same flags (converted on first use when the checkpoint has no ONNX). */
 export async function loadGliner2FromFlags(flags: ModelFlags): Promise<GLiNER2> {
+  if (flags.maxLength !== undefined) {
+    // GLiNER2 reads every word unless a call says otherwise: the setting is per call (`gliner-ts schema --max-length`).
+    throw new InvalidInputError("maxLength", "--max-length is a per-call setting for GLiNER2 models: use it with `gliner-ts schema`, or pass maxLength in the request.");
+  }
   return GLiNER2.fromPretrained(flags.model, modelLoadOptions(flags));
 }
 
@@ -45,6 +50,7 @@ function modelLoadOptions(flags: ModelFlags) {
     ...(flags.cacheDir === undefined ? {} : { cacheDir: flags.cacheDir }),
     ...(flags.offline ? { localFilesOnly: true } : {}),
     ...(flags.labelCacheSize === undefined ? {} : { labelCacheSize: flags.labelCacheSize }),
+    ...(flags.maxLength === undefined ? {} : { maxLength: flags.maxLength }),
     // Checked (with a message naming the choices) when the model loads.
     ...(flags.wordSplitter === undefined ? {} : { wordSplitter: flags.wordSplitter as WordSplitter }),
     session: {
@@ -67,6 +73,7 @@ export function withModelFlags<T extends import("commander").Command>(command: T
     .option("--offline", "never touch the network; use the cache only")
     .option("--threads <n>", "ONNX Runtime intra-op threads", parseInteger)
     .option("--workers <n>", "ONNX sessions in worker threads, batches run in parallel (one model copy each)", parseInteger)
+    .option("--max-length <n>", "words per model pass (default: the config's max_len); longer texts are windowed", parseInteger)
     .option("--label-cache-size <n>", "bi-encoders: label embeddings kept across calls (default 10000; 0: off)", parseInteger)
     .option("--log-level <level>", "ONNX Runtime's own log lines on stderr from this level: verbose, info, warning, error, fatal (default fatal)")
     .option("--word-splitter <name>", "words: whitespace (the reference's), intl or auto (Intl.Segmenter for Chinese, Japanese, Thai…), optionally with a locale, e.g. intl:ja (default: the model's)") as T;

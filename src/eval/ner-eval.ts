@@ -75,7 +75,7 @@ export async function evaluateNerDataset(
     results.forEach((entities, i) => predictions.push(wordSpans(entities, (chunk[i] as { tokens: readonly string[] }).tokens)));
     options.onProgress?.(Math.min(first + step, total), total);
   }
-  const truncatedSentences = dataset.sentences.filter((s) => s.tokens.length > model.config.maxLen).length;
+  const truncatedSentences = dataset.sentences.filter((s) => s.tokens.length > model.config.maxLength).length;
   const counts = scoreNer(
     dataset.sentences.map((s) => s.entities),
     predictions,

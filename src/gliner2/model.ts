@@ -141,7 +141,7 @@ export class GLiNER2 {
   async batchExtractLong(texts: readonly string[], schemas: SchemaLike | readonly SchemaLike[], options: Gliner2LongOptions = {}): Promise<ExtractResult[]> {
     const { chunkSize = 384, chunkOverlap = 64, ...rest } = options;
     const documents = requestsFor(checkTexts(texts), schemas);
-    const settings = this.runSettings({ ...rest, includeConfidence: true, includeSpans: true, offsets: "utf16", maxLen: chunkSize });
+    const settings = this.runSettings({ ...rest, includeConfidence: true, includeSpans: true, offsets: "utf16", maxLength: chunkSize });
     const chunked = documents.map((d) => splitIntoChunks(d.text, chunkSize, chunkOverlap, settings.splitWords));
     const requests = documents.flatMap((d, i) => (chunked[i] ?? []).map((c) => ({ text: c.text, schema: d.schema })));
     const results = await runRequests(this.model, requests, settings);
@@ -220,7 +220,7 @@ function runSettings(options: Gliner2BatchOptions, defaultSplitter: WordSplitter
     threshold: checkUnitInterval(options.threshold, "threshold") ?? DEFAULT_THRESHOLD,
     includeConfidence: options.includeConfidence ?? false,
     includeSpans: options.includeSpans ?? false,
-    maxLen: options.maxLen === undefined ? undefined : checkPositiveInteger(options.maxLen, "maxLen"),
+    maxLength: options.maxLength === undefined ? undefined : checkPositiveInteger(options.maxLength, "maxLength"),
     batchSize: checkPositiveInteger(options.batchSize ?? 8, "batchSize"),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   };

@@ -25,14 +25,14 @@ export interface SchemaRequest {
 }
 
 export interface RunSettings extends DecodeFlags {
-  readonly maxLen: number | undefined;
+  readonly maxLength: number | undefined;
   readonly splitWords: (text: string) => Word[];
   readonly batchSize: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export async function runRequests(engine: Gliner2Engine, requests: readonly SchemaRequest[], settings: RunSettings): Promise<ExtractResult[]> {
-  const records = requests.map((r) => engine.encoder.encode(r.text, r.schema, settings.maxLen, settings.splitWords));
+  const records = requests.map((r) => engine.encoder.encode(r.text, r.schema, settings.maxLength, settings.splitWords));
   const results: ExtractResult[] = new Array<ExtractResult>(requests.length);
   const batches = lengthBuckets(records, settings.batchSize);
   let done = 0;

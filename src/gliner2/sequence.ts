@@ -24,7 +24,7 @@ export interface SchemaTask {
 export interface EncodedRecord {
   /** The text the model read (a "." appended when needed); offsets index it. */
   readonly modelText: string;
-  /** The real words (UTF-16 offsets into modelText), after `maxLen`. */
+  /** The real words (UTF-16 offsets into modelText), after `maxLength`. */
   readonly words: readonly Word[];
   /** Prefix words then the lower-cased real words. */
   readonly textTokens: readonly string[];
@@ -52,11 +52,11 @@ export class SequenceEncoder {
     this.markerIds = new Set(MARKERS.map((t) => tokenizer.tokenId(t) as number));
   }
 
-  encode(text: string, schema: CompiledSchema, maxLen?: number, splitWords: (text: string) => Word[] = splitGliner2Words): EncodedRecord {
+  encode(text: string, schema: CompiledSchema, maxLength?: number, splitWords: (text: string) => Word[] = splitGliner2Words): EncodedRecord {
     const modelText = punctuate(text);
     const prefix = classificationPrefix(schema);
     let words = splitWords(modelText);
-    if (maxLen !== undefined) words = words.slice(0, maxLen);
+    if (maxLength !== undefined) words = words.slice(0, maxLength);
     const textTokens = [...prefix, ...words.map((w) => w.text.toLowerCase())];
     const tasks = schemaTasks(schema);
 

@@ -4,6 +4,7 @@
  * model, whose {@link Gliner2Engine} is `batchExtract` / `batchExtractLong`; the schema's own checks (duplicate
  * fields, bad field specs, ...) are the model's and name the field. Every surface runs it through the registry.
  */
+import { InvalidInputError } from "../errors.js";
 import { defineTask, RUN_OPTIONS } from "../tasks/spec.js";
 import type { JsonSchema } from "../tasks/schema.js";
 import type { ExtractResult, Gliner2BatchOptions, Gliner2LongOptions, SchemaInput } from "./types.js";
@@ -21,6 +22,8 @@ export interface Gliner2TaskOptions {
   includeConfidence?: boolean;
   includeSpans?: boolean;
   offsets?: "utf16" | "codePoints";
+  /** Read only the first `maxLength` words of each text (the reference's `max_len`; default: all). Not with chunks. */
+  maxLength?: number;
   /** Words per chunk for long texts (extractLong); with chunkOverlap, long texts are read in chunks. */
   chunkSize?: number;
   chunkOverlap?: number;
@@ -113,6 +116,7 @@ export const schemaTask = defineTask<{ text: string; schema: SchemaInput }, Glin
       includeConfidence: { type: "boolean", default: false, description: "Results carry confidences." },
       includeSpans: { type: "boolean", default: false, description: "Span results carry start/end offsets." },
       offsets: { type: "string", enum: ["utf16", "codePoints"], default: "utf16", description: "Offsets in UTF-16 code units (default) or code points (Python's)." },
+      maxLength: { type: "integer", minimum: 1, description: "Read only the first maxLength words of each text (the reference's max_len). Default: all words; not with chunkSize/chunkOverlap." },
       chunkSize: { type: "integer", minimum: 1, description: "Words per chunk for long texts (extractLong)." },
       chunkOverlap: { type: "integer", minimum: 0, description: "Words shared by consecutive chunks (default 64)." },
       batchSize: { type: "integer", minimum: 1, default: 8, description: "Texts (or chunks) per model call (default 8)." },
@@ -122,11 +126,14 @@ export const schemaTask = defineTask<{ text: string; schema: SchemaInput }, Glin
   result: { name: "result", schema: resultSchema },
   async run(engine, inputs, options) {
     if (inputs.length === 0) return [];
-    const { threshold, includeConfidence, includeSpans, offsets, chunkSize, chunkOverlap, batchSize, wordSplitter } = options;
+    const { threshold, includeConfidence, includeSpans, offsets, maxLength, chunkSize, chunkOverlap, batchSize, wordSplitter } = options;
     const settings = { threshold, includeConfidence, includeSpans, offsets, batchSize, ...(wordSplitter === undefined ? {} : { wordSplitter }) };
     const texts = inputs.map((input) => input.text);
     const schemas = inputs.map((input) => input.schema);
-    if (chunkSize === undefined && chunkOverlap === undefined) return engine.batchExtract(texts, schemas, settings);
+    if (chunkSize === undefined && chunkOverlap === undefined) return engine.batchExtract(texts, schemas, { ...settings, ...(maxLength === undefined ? {} : { maxLength }) });
+    if (maxLength !== undefined) {
+      throw new InvalidInputError("maxLength", "maxLength (read only the first words) and chunkSize/chunkOverlap (read every word, in chunks) exclude each other; give one.");
+    }
     return engine.batchExtractLong(texts, schemas, { ...settings, ...(chunkSize === undefined ? {} : { chunkSize }), ...(chunkOverlap === undefined ? {} : { chunkOverlap }) });
   },
 });

@@ -105,8 +105,8 @@ export interface Gliner2Options {
    * identical to the reference's offsets).
    */
   offsets?: "utf16" | "codePoints";
-  /** Read only the first `maxLen` words of the text, like the reference's `max_len` (default: all words). */
-  maxLen?: number;
+  /** Read only the first `maxLength` words of the text, like the reference's `max_len` (default: all words). */
+  maxLength?: number;
   /**
    * How the text is cut into words: "whitespace" (the reference's rule), "intl" or "auto" (Intl.Segmenter for
    * Chinese, Japanese, Thai, …), optionally with a locale ("intl:ja"). Default: the model's (load option).
@@ -121,7 +121,7 @@ export interface Gliner2BatchOptions extends Gliner2Options {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface Gliner2LongOptions extends Omit<Gliner2BatchOptions, "maxLen"> {
+export interface Gliner2LongOptions extends Omit<Gliner2BatchOptions, "maxLength"> {
   /** Words per chunk (default 384). */
   chunkSize?: number;
   /** Words shared by consecutive chunks (default 64; smaller than chunkSize). */

@@ -1,6 +1,6 @@
 /**
  * ① Long texts → model passes. A pass is a run of consecutive words that fits the model's budget: at most
- * `window` words (default: the model's `max_len`) and, when the tokenizer declares a real `model_max_length`,
+ * `window` words (default: the model's `maxLength`) and, when the tokenizer declares a real `model_max_length`,
  * at most that many sub-tokens together with the label prompt.
  * `truncate` keeps the first words that fit (the reference), `error` refuses, `window` covers the whole text
  * with overlapping windows whose results are merged (see merge.ts).
@@ -17,8 +17,8 @@ export interface WordRange {
 
 export interface PlanOptions {
   readonly truncation: Truncation;
-  /** The model's word budget (`max_len`). */
-  readonly maxWords: number;
+  /** Words of text per pass: the model's `maxLength` (config `max_len`), less a task prompt's words. */
+  readonly maxLength: number;
   readonly window?: number | undefined;
   readonly overlap?: number | undefined;
   /**
@@ -35,13 +35,13 @@ export interface PlanOptions {
 export function planPasses(numWords: number, options: PlanOptions): WordRange[] {
   const sizes = windowSizes(options);
   const budget = new TokenBudget(numWords, options);
-  const perPass = options.truncation === "window" ? sizes.window : options.maxWords;
+  const perPass = options.truncation === "window" ? sizes.window : options.maxLength;
   if (numWords <= perPass && budget.fits(0, numWords)) return [{ from: 0, to: numWords }];
   switch (options.truncation) {
     case "truncate":
-      return [{ from: 0, to: budget.reach(0, options.maxWords) }];
+      return [{ from: 0, to: budget.reach(0, options.maxLength) }];
     case "error":
-      if (numWords > options.maxWords) throw new TextTooLongError(numWords, options.maxWords, options.index);
+      if (numWords > options.maxLength) throw new TextTooLongError(numWords, options.maxLength, options.index);
       throw new InvalidInputError(
         "text",
         `${options.index === undefined ? "The text" : `Text ${options.index}`} has ${budget.tokens(0, numWords)} sub-tokens but ` +
@@ -52,16 +52,16 @@ export function planPasses(numWords: number, options: PlanOptions): WordRange[] 
   }
 }
 
-/** The window and overlap in words, checked; the defaults are the model's `max_len` and a quarter of it. */
-export function windowSizes(options: Pick<PlanOptions, "maxWords" | "window" | "overlap">): {
+/** The window and overlap in words, checked; the defaults are the model's `maxLength` and a quarter of it. */
+export function windowSizes(options: Pick<PlanOptions, "maxLength" | "window" | "overlap">): {
   window: number;
   overlap: number;
 } {
-  const window = options.window ?? options.maxWords;
-  if (!Number.isInteger(window) || window < 2 || window > options.maxWords) {
+  const window = options.window ?? options.maxLength;
+  if (!Number.isInteger(window) || window < 2 || window > options.maxLength) {
     throw new InvalidInputError(
       "window",
-      `window must be an integer between 2 and the model's max_len (${options.maxWords}); got ${window}.`,
+      `window must be an integer between 2 and the model's maxLength (${options.maxLength}); got ${window}.`,
     );
   }
   const overlap = options.overlap ?? Math.floor(window / 4);

@@ -40,8 +40,8 @@ export interface ModelConfig {
   readonly spanMode: string;
   /** Widths enumerated by span models (K). */
   readonly maxWidth: number;
-  /** Words per pass; the reference truncates beyond this. */
-  readonly maxLen: number;
+  /** Words per pass (`max_len` in gliner_config.json, or the `maxLength` load option); the reference truncates beyond this. */
+  readonly maxLength: number;
   readonly entToken: string;
   readonly sepToken: string;
   /** Token id of `entToken` as the config states it (checked against the tokenizer at load); -1 for bi-encoders. */
@@ -114,9 +114,9 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
   if (classTokenIndex < 0 && !biEncoder) {
     throw new ModelLoadError(`${source}: "class_token_index" is ${classTokenIndex}; it must be the token id of the entity marker (≥ 0).`);
   }
-  const maxLen = intField(c, "max_len", 384, source);
-  if (maxLen < 2) {
-    throw new ModelLoadError(`${source}: "max_len" is ${maxLen}; a pass needs at least 2 words (GLiNER models use 384 to 2048).`);
+  const maxLength = intField(c, "max_len", 384, source);
+  if (maxLength < 2) {
+    throw new ModelLoadError(`${source}: "max_len" is ${maxLength}; a pass needs at least 2 words (GLiNER models use 384 to 2048).`);
   }
   const vocabSize = c["vocab_size"] ?? (c["encoder_config"] as { vocab_size?: unknown } | undefined)?.vocab_size;
   // -1 (bi-encoders, never resized) and absent mean "not stated"; anything else must be a real row count.
@@ -128,7 +128,7 @@ export function parseModelConfig(raw: unknown, source = "gliner_config.json"): M
     mode: spanMode === "token_level" ? "token" : "span",
     spanMode,
     maxWidth: intField(c, "max_width", 12, source),
-    maxLen,
+    maxLength,
     entToken: stringField(c, "ent_token", "<<ENT>>", source),
     sepToken: stringField(c, "sep_token", "<<SEP>>", source),
     classTokenIndex,

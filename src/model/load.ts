@@ -69,7 +69,7 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
     if (!Number.isInteger(options.maxLength) || options.maxLength < 2) {
       throw new InvalidInputError("maxLength", `maxLength must be an integer ≥ 2 (words per pass); got ${String(options.maxLength)}.`);
     }
-    config = { ...config, maxLen: options.maxLength };
+    config = { ...config, maxLength: options.maxLength };
   }
   if (options.wordSplitter !== undefined) config = { ...config, wordSplitter: checkWordSplitter(options.wordSplitter) };
   else if (config.wordSplitterNotice !== undefined) emitWarningOnce(config.wordSplitterNotice, "GlinerWordSplitterWarning");

@@ -127,7 +127,7 @@ function planRanges(model: LoadedModel, request: RelexRequest, words: readonly W
   const prompt = encodePrompt(request.labels, [], config, tokenizer, request.relations).inputIds.length; // [CLS] + prompt + [SEP]
   return planPasses(words.length, {
     truncation: options.truncation,
-    maxWords: config.maxLen,
+    maxLength: config.maxLength,
     window: options.window,
     overlap: options.overlap,
     maxTextTokens: finite ? budgets.sequence - prompt : Infinity,

@@ -107,9 +107,9 @@ export const RUN_OPTIONS: ObjectSchema = objectSchema({
     type: "string",
     enum: ["window", "truncate", "error"],
     default: "window",
-    description: "Texts longer than the model's max_len: window (default), truncate, or error.",
+    description: "Texts longer than the model's maxLength (words per pass): window (default), truncate, or error.",
   },
-  window: { type: "integer", minimum: 2, description: "Window size in words for long texts (default: max_len minus the prompt's words)." },
+  window: { type: "integer", minimum: 2, description: "Window size in words for long texts (default: the model's maxLength minus the prompt's words)." },
   overlap: { type: "integer", minimum: 0, description: "Words shared by consecutive windows (default: a quarter of the window)." },
   batchSize: {
     anyOf: [{ type: "integer", minimum: 1 }, { type: "string", enum: ["auto"] }],

@@ -66,7 +66,7 @@ export interface SerializedError {
   status?: number;
   url?: string;
   words?: number;
-  maxWords?: number;
+  maxLength?: number;
 }
 
 export function serializeError(error: unknown): SerializedError {
@@ -81,7 +81,7 @@ export function serializeError(error: unknown): SerializedError {
   }
   if (error instanceof TextTooLongError) {
     out.words = error.words;
-    out.maxWords = error.maxWords;
+    out.maxLength = error.maxLength;
   }
   return out;
 }
@@ -98,7 +98,7 @@ export function deserializeError(data: SerializedError): Error {
     case "INFERENCE":
       return new InferenceError(data.message);
     case "TEXT_TOO_LONG": {
-      const error = new TextTooLongError(data.words ?? 0, data.maxWords ?? 0);
+      const error = new TextTooLongError(data.words ?? 0, data.maxLength ?? 0);
       error.message = data.message;
       return error;
     }

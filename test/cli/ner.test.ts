@@ -78,3 +78,17 @@ test("labels containing the model's special tokens are refused (exit 2), on the 
   assert.notEqual(record.code, 0);
   assert.doesNotMatch(record.stdout, /<<SEP>>/, "no entity labelled with a special token is written");
 });
+
+test("--max-length sets the words per pass, as the maxLength load option does", async () => {
+  const tooLong = await runCli(["ner", TEXT, "-m", TOKEN_MODEL, "-l", "person", "--max-length", "4", "--truncation", "error"]);
+  assert.equal(tooLong.code, 2);
+  assert.match(tooLong.stderr, /a text has \d+ words but the model takes at most 4 per pass/);
+  const windowed = await runCli(["ner", TEXT, "-m", TOKEN_MODEL, "-l", "person,company", "-t", "0.3", "--max-length", "4"]);
+  assert.equal(windowed.code, 0, windowed.stderr);
+  const short = await GLiNER.fromPretrained(TOKEN_MODEL, { maxLength: 4 });
+  try {
+    assert.deepEqual(jsonLines(windowed.stdout), [{ entities: await short.predictEntities(TEXT, ["person", "company"], { threshold: 0.3 }) }]);
+  } finally {
+    await short.dispose();
+  }
+});

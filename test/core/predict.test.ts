@@ -84,10 +84,10 @@ for (const dir of [SPAN_MODEL, TOKEN_MODEL]) {
     });
 
     test("truncate reports what it cut; error refuses", async () => {
-      const long = Array.from({ length: model.config.maxLen + 10 }, (_, i) => `word${i}`).join(" ");
+      const long = Array.from({ length: model.config.maxLength + 10 }, (_, i) => `word${i}`).join(" ");
       const reports: unknown[] = [];
       const [result] = await model.inference([long], LABELS, { truncation: "truncate", onTruncate: (info) => reports.push(info) });
-      assert.deepEqual(reports, [{ index: 0, words: model.config.maxLen + 10, keptWords: model.config.maxLen }]);
+      assert.deepEqual(reports, [{ index: 0, words: model.config.maxLength + 10, keptWords: model.config.maxLength }]);
       assert.equal(result?.truncated, true);
       await assert.rejects(model.predictEntities(long, LABELS, { truncation: "error" }), TextTooLongError);
     });

@@ -48,21 +48,21 @@ for (const dir of [SPAN_MODEL, TOKEN_MODEL]) {
       let long: string;
       let words: number;
       before(() => {
-        long = Array.from({ length: Math.ceil(model.config.maxLen / 8) + 3 }, (_, i) => `Paul Allen met Bill Gates in town ${i}.`).join(" ");
+        long = Array.from({ length: Math.ceil(model.config.maxLength / 8) + 3 }, (_, i) => `Paul Allen met Bill Gates in town ${i}.`).join(" ");
         words = splitWords(long).length;
       });
 
       test("error: TextTooLongError with max_len minus the prompt's words", async () => {
         await assert.rejects(engine.predict([{ prompt: PROMPT, text: long, labels: LABELS }], { truncation: "error" }), (e: unknown) => {
-          return e instanceof TextTooLongError && e.words === words && e.maxWords === model.config.maxLen - promptWords;
+          return e instanceof TextTooLongError && e.words === words && e.maxLength === model.config.maxLength - promptWords;
         });
       });
 
       test("truncate: the first max_len - promptWords words, reported", async () => {
         const reports: unknown[] = [];
         const [result] = await engine.predict([{ prompt: PROMPT, text: long, labels: LABELS }], { ...LOW, truncation: "truncate", onTruncate: (i) => reports.push(i) });
-        assert.deepEqual(reports, [{ index: 0, words, keptWords: model.config.maxLen - promptWords }]);
-        assert.equal(result?.modelWords, model.config.maxLen - promptWords);
+        assert.deepEqual(reports, [{ index: 0, words, keptWords: model.config.maxLength - promptWords }]);
+        assert.equal(result?.modelWords, model.config.maxLength - promptWords);
       });
 
       test("window: each window is the prompt + its words, merged as the core merges windows", async () => {
@@ -80,7 +80,7 @@ for (const dir of [SPAN_MODEL, TOKEN_MODEL]) {
       });
 
       test("a prompt of max_len words leaves no room: a clear error", async () => {
-        const huge = Array.from({ length: model.config.maxLen }, () => "w").join(" ");
+        const huge = Array.from({ length: model.config.maxLength }, () => "w").join(" ");
         await assert.rejects(engine.predict([{ prompt: huge, text: "Ann", labels: LABELS }], {}), (e: unknown) => {
           return e instanceof InvalidInputError && e.argument === "prompt" && /shorten the prompt/.test(e.message);
         });

@@ -27,7 +27,7 @@ export async function candidatesOnWords(
   for (let first = 0; first < sentences.length; first += options.batchSize) {
     const members = sentences
       .slice(first, first + options.batchSize)
-      .map((words, k) => ({ index: first + k, words: words.slice(0, loaded.config.maxLen) }))
+      .map((words, k) => ({ index: first + k, words: words.slice(0, loaded.config.maxLength) }))
       .filter((m) => m.words.length > 0)
       .map((m) => ({ index: m.index, encoded: encodePrompt(unique, m.words, loaded.config, loaded.tokenizer) }));
     if (members.length === 0) continue;

@@ -58,7 +58,7 @@ export function callOptions(call: Call): Gliner2Options & { chunkSize?: number; 
   if (call["threshold"] !== undefined) out.threshold = call["threshold"] as number;
   if (call["include_confidence"] !== undefined) out.includeConfidence = call["include_confidence"] as boolean;
   if (call["include_spans"] !== undefined) out.includeSpans = call["include_spans"] as boolean;
-  if (call["max_len"] !== undefined) out.maxLen = call["max_len"] as number;
+  if (call["max_len"] !== undefined) out.maxLength = call["max_len"] as number;
   if (call["chunk_size"] !== undefined) out.chunkSize = call["chunk_size"] as number;
   if (call["chunk_overlap"] !== undefined) out.chunkOverlap = call["chunk_overlap"] as number;
   return out;

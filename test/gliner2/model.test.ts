@@ -92,7 +92,7 @@ describe("GLiNER2 model", () => {
 
   test("bad options and inputs are typed errors", async () => {
     await assert.rejects(model.extractEntities(TEXT, ["x"], { threshold: 2 }), InvalidInputError);
-    await assert.rejects(model.extractEntities(TEXT, ["x"], { maxLen: 0 }), InvalidInputError);
+    await assert.rejects(model.extractEntities(TEXT, ["x"], { maxLength: 0 }), InvalidInputError);
     await assert.rejects(model.extract(42 as unknown as string, { entities: ["x"] }), InvalidInputError);
     await assert.rejects(model.extract(TEXT, { entity: ["x"] } as never), /unknown option "entity"/);
   });

@@ -25,6 +25,15 @@ describe("GLiNER2.run", () => {
     assert.deepEqual(await model.run("schema", [], options), []);
   });
 
+  test("schema: maxLength reads the first words, as batchExtract's maxLength; not together with chunks", async () => {
+    const options = { threshold: 0.1, includeSpans: true } as const;
+    const inputs = TEXTS.map((text) => ({ text, schema: SCHEMA }));
+    const cut = await model.run("schema", inputs, { ...options, maxLength: 3 });
+    assert.deepEqual(cut, await model.batchExtract(TEXTS, SCHEMA, { ...options, maxLength: 3 }));
+    assert.notDeepEqual(cut, await model.batchExtract(TEXTS, SCHEMA, options));
+    await assert.rejects(model.run("schema", inputs, { maxLength: 3, chunkSize: 4 }), (e: unknown) => e instanceof InvalidInputError && e.argument === "maxLength");
+  });
+
   test("bad options, a missing schema and the other class's tasks are typed errors naming the field", async () => {
     const input = { text: TEXTS[0] as string, schema: SCHEMA };
     await assert.rejects(model.run("schema", [input], { threshold: 2 }), (e: unknown) => e instanceof InvalidInputError && /threshold/.test(e.message));

@@ -63,7 +63,7 @@ describe("GLiNER2 schema → sequence", () => {
     assert.deepEqual(classificationPrefix(schema), ["(", "a:", "x", "(", "p", "|", "q", ")", ",", "y", "(", "r", ")", ")"]);
   });
 
-  test("maxLen keeps the first words, after the '.' is appended", () => {
+  test("maxLength keeps the first words, after the '.' is appended", () => {
     const record = stubEncoder().encode("one two three", new Schema().entities(["x"]).compile(), 2);
     assert.deepEqual(record.textTokens, ["one", "two"]);
   });

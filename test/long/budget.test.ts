@@ -136,7 +136,7 @@ describe("a tokenizer with a real model_max_length", () => {
     const words = splitWords(text);
     const prompt = 1 + labels.reduce((sum, l) => sum + tokenizer.encodeWord(config.entToken).length + tokenizer.encodeWord(l).length, 0);
     const budget = new TokenBudget(words.length, { maxTextTokens: MAX - prompt - 2, wordTokens: words.map((w) => tokenizer.encodeWord(w.text).length) });
-    const ranges = planWindows(words.length, { window: config.maxLen, overlap: Math.floor(config.maxLen / 4) }, budget);
+    const ranges = planWindows(words.length, { window: config.maxLength, overlap: Math.floor(config.maxLength / 4) }, budget);
     assert.ok(ranges.length > 4, `${ranges.length} windows`);
 
     rows.length = 0;

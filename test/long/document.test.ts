@@ -114,7 +114,7 @@ for (const dir of [SPAN_MODEL, TOKEN_MODEL]) {
     test('truncation: "truncate" reads only the first max_len words, as the reference', async () => {
       const reports: unknown[] = [];
       const [cut] = await model.inference([DOCUMENT], LABELS, { ...OPTIONS, truncation: "truncate", onTruncate: (i) => reports.push(i) });
-      const maxLen = model.config.maxLen;
+      const maxLen = model.config.maxLength;
       assert.equal(cut?.modelWords, Math.min(maxLen, WORDS.length));
       const last = WORDS[Math.min(maxLen, WORDS.length) - 1] as Word;
       const [head] = await model.batchPredictEntities([DOCUMENT.slice(0, last.end)], LABELS, OPTIONS);

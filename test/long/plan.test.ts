@@ -83,37 +83,37 @@ describe("planWindows with a token budget", () => {
 describe("planPasses", () => {
   test("within the budget: one pass whatever the truncation mode", () => {
     for (const truncation of ["window", "truncate", "error"] as const) {
-      assert.deepEqual(planPasses(384, { truncation, maxWords: 384 }), [r(0, 384)]);
+      assert.deepEqual(planPasses(384, { truncation, maxLength: 384 }), [r(0, 384)]);
     }
   });
 
   test("defaults: window = max_len, overlap = a quarter of it", () => {
-    assert.deepEqual(windowSizes({ maxWords: 384 }), { window: 384, overlap: 96 });
+    assert.deepEqual(windowSizes({ maxLength: 384 }), { window: 384, overlap: 96 });
     // 0-384, stride 288 → 288-672, then 576-700 would be short: the last window is 316-700.
-    assert.deepEqual(planPasses(700, { truncation: "window", maxWords: 384 }), [r(0, 384), r(288, 672), r(316, 700)]);
+    assert.deepEqual(planPasses(700, { truncation: "window", maxLength: 384 }), [r(0, 384), r(288, 672), r(316, 700)]);
   });
 
   test("an explicit window smaller than max_len windows texts longer than it", () => {
-    assert.deepEqual(planPasses(10, { truncation: "window", maxWords: 384, window: 4, overlap: 1 }), [r(0, 4), r(3, 7), r(6, 10)]);
+    assert.deepEqual(planPasses(10, { truncation: "window", maxLength: 384, window: 4, overlap: 1 }), [r(0, 4), r(3, 7), r(6, 10)]);
   });
 
   test("truncate keeps the first max_len words, or fewer when sub-tokens run out", () => {
-    assert.deepEqual(planPasses(500, { truncation: "truncate", maxWords: 384 }), [r(0, 384)]);
+    assert.deepEqual(planPasses(500, { truncation: "truncate", maxLength: 384 }), [r(0, 384)]);
     const wordTokens = [2, 2, 2, 2, 2];
-    assert.deepEqual(planPasses(5, { truncation: "truncate", maxWords: 384, maxTextTokens: 7, wordTokens }), [r(0, 3)]);
+    assert.deepEqual(planPasses(5, { truncation: "truncate", maxLength: 384, maxTextTokens: 7, wordTokens }), [r(0, 3)]);
   });
 
   test("error refuses too many words, and too many sub-tokens", () => {
-    assert.throws(() => planPasses(385, { truncation: "error", maxWords: 384, index: 3 }), (e: unknown) => e instanceof TextTooLongError && e.words === 385 && /Text 3/.test(e.message));
+    assert.throws(() => planPasses(385, { truncation: "error", maxLength: 384, index: 3 }), (e: unknown) => e instanceof TextTooLongError && e.words === 385 && /Text 3/.test(e.message));
     assert.throws(
-      () => planPasses(5, { truncation: "error", maxWords: 384, maxTextTokens: 7, wordTokens: [2, 2, 2, 2, 2] }),
+      () => planPasses(5, { truncation: "error", maxLength: 384, maxTextTokens: 7, wordTokens: [2, 2, 2, 2, 2] }),
       (e: unknown) => e instanceof InvalidInputError && /10 sub-tokens/.test(e.message),
     );
   });
 
   test("bad window and overlap values are refused with the allowed range", () => {
     const bad = (window: number | undefined, overlap: number | undefined, argument: string) =>
-      assert.throws(() => planPasses(10, { truncation: "window", maxWords: 8, window, overlap }), (e: unknown) => e instanceof InvalidInputError && e.argument === argument);
+      assert.throws(() => planPasses(10, { truncation: "window", maxLength: 8, window, overlap }), (e: unknown) => e instanceof InvalidInputError && e.argument === argument);
     bad(1, undefined, "window");
     bad(9, undefined, "window");
     bad(4.5, undefined, "window");

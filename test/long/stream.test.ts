@@ -98,10 +98,10 @@ describe("model.stream", () => {
   });
 
   test("truncation reports carry the stream index", async () => {
-    const long = Array.from({ length: model.config.maxLen + 5 }, (_, i) => `w${i}`).join(" ");
+    const long = Array.from({ length: model.config.maxLength + 5 }, (_, i) => `w${i}`).join(" ");
     const reports: unknown[] = [];
     const results = await collect(model.stream(["short", long], LABELS, { truncation: "truncate", lookAhead: 1, onTruncate: (info) => reports.push(info) }));
-    assert.deepEqual(reports, [{ index: 1, words: model.config.maxLen + 5, keptWords: model.config.maxLen }]);
+    assert.deepEqual(reports, [{ index: 1, words: model.config.maxLength + 5, keptWords: model.config.maxLength }]);
     assert.equal(results[1]?.truncated, true);
   });
 });

@@ -142,7 +142,7 @@ async function assertInputsAndLogits(model: GLiNER, c: BiCase, labels: readonly 
   const { config, tokenizer, session, labels: encoder } = modelInternals(model);
   assert.ok(encoder);
   const encoded = (c.model_text_indices ?? []).map((i) => {
-    const words = splitWords(c.call.texts[i] as string).slice(0, config.maxLen).map((w) => w.text);
+    const words = splitWords(c.call.texts[i] as string).slice(0, config.maxLength).map((w) => w.text);
     return encodePrompt(labels, words, config, tokenizer);
   });
   const spanWidth = config.mode === "span" ? { spanWidth: config.maxWidth } : {};

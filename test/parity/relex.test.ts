@@ -85,7 +85,7 @@ async function assertInputsAndOutputs(model: GLiNER, c: RelexGoldenCase, logitTo
   const { config, tokenizer, session } = modelInternals(model);
   const { labels, relations } = callLists(c);
   const encoded = (c.model_text_indices ?? []).map((i) => {
-    const words = splitWords(c.call.texts[i]!).slice(0, config.maxLen).map((w) => w.text);
+    const words = splitWords(c.call.texts[i]!).slice(0, config.maxLength).map((w) => w.text);
     return encodePrompt(own(labels, i), words, config, tokenizer, own(relations, i));
   });
   const spanWidth = config.mode === "span" ? { spanWidth: config.maxWidth } : {};

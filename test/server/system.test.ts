@@ -43,6 +43,22 @@ describe("server system routes", () => {
     await app.close();
   });
 
+  test("/v1/model names the words per pass maxLength, as the load option does, in its body and OpenAPI schema", async () => {
+    const short = await GLiNER.fromPretrained(SPAN_MODEL, { maxLength: 100 });
+    const app = await createApp(Promise.resolve(short), { processMetrics: false });
+    try {
+      const info = (await get(app, "/v1/model")).json() as Record<string, unknown>;
+      assert.equal(info["maxLength"], 100);
+      assert.equal("maxLen" in info, false);
+      const spec = (await get(app, "/openapi.json")).json() as { paths: Record<string, { get?: { responses: Record<string, { content: Record<string, { schema: { required: string[]; properties: object } }> }> } }> };
+      const schema = spec.paths["/v1/model"]?.get?.responses["200"]?.content["application/json"]?.schema;
+      assert.ok(schema?.required.includes("maxLength") && "maxLength" in schema.properties);
+    } finally {
+      await app.close();
+      await short.dispose();
+    }
+  });
+
   test("a model that fails to load keeps /readyz at 503 and says so", async () => {
     const failing = Promise.reject(new Error("no such model"));
     const app = await createApp(failing, { processMetrics: false });

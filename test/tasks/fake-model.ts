@@ -18,10 +18,10 @@ export interface FakeCall {
 
 export function fakeModel(
   respond: (text: string, labels: readonly string[], options: PredictOptions) => Entity[],
-  maxLen = 384,
+  maxLength = 384,
 ): { model: TaskEngine; calls: FakeCall[] } {
   const calls: FakeCall[] = [];
-  const config = { family: "uni-span", mode: "span", spanMode: "markerV0", maxWidth: 12, maxLen, entToken: "<<ENT>>", sepToken: "<<SEP>>", classTokenIndex: 1, modelName: "fake", wordSplitter: { kind: "whitespace" } } satisfies ModelConfig;
+  const config = { family: "uni-span", mode: "span", spanMode: "markerV0", maxWidth: 12, maxLength, entToken: "<<ENT>>", sepToken: "<<SEP>>", classTokenIndex: 1, modelName: "fake", wordSplitter: { kind: "whitespace" } } satisfies ModelConfig;
   const model: TaskEngine = {
     config,
     predict: async (requests, options) => {

@@ -115,16 +115,16 @@ for (const name of ["span-markerv0", "token-level"] as const) {
     });
 
     test("long texts: windows carry the prompt; 'error' and 'truncate' count the prompt's words", async () => {
-      const sentences = Math.ceil((model.config.maxLen + 20) / 10); // 10 words each: just past max_len
+      const sentences = Math.ceil((model.config.maxLength + 20) / 10); // 10 words each: just past max_len
       const long = Array.from({ length: sentences }, (_, i) => `Sentence ${i} says Microsoft hired Bill Gates in Redmond.`).join(" ");
       const words = sentences * 10; // "." is a word
       // The prompt "Answer the following question: Who was hired?" is 9 words of the model's max_len.
       await assert.rejects(model.answer("Who was hired?", long, { truncation: "error" }), (e: unknown) => {
-        return e instanceof TextTooLongError && e.words === words && e.maxWords === model.config.maxLen - 9;
+        return e instanceof TextTooLongError && e.words === words && e.maxLength === model.config.maxLength - 9;
       });
       const reports: unknown[] = [];
       await model.answer("Who was hired?", long, { truncation: "truncate", onTruncate: (info) => reports.push(info) });
-      assert.deepEqual(reports, [{ index: 0, words, keptWords: model.config.maxLen - 9 }]);
+      assert.deepEqual(reports, [{ index: 0, words, keptWords: model.config.maxLength - 9 }]);
       const [windowed = []] = await model.run("extract", [{ instruction: "Find people:", text: long }], { threshold: 0.2, window: 120, overlap: 20, ...quiet });
       assertInText(long, windowed, "windowed");
       const cut = long.split(" ").slice(0, 120).join(" ").length;

@@ -73,10 +73,11 @@ async function runSchema(text: string | undefined, flags: SchemaFlags): Promise<
     includeSpans: flags.includeSpans === true,
     offsets: flags.codePoints ? "codePoints" : "utf16",
     batchSize: flags.batchSize,
+    ...(flags.maxLength === undefined ? {} : { maxLength: flags.maxLength }),
     ...(flags.chunkSize === undefined ? {} : { chunkSize: flags.chunkSize }),
     ...(flags.chunkOverlap === undefined ? {} : { chunkOverlap: flags.chunkOverlap }),
   };
-  const model = await loadGliner2FromFlags(flags);
+  const model = await loadGliner2FromFlags({ ...flags, maxLength: undefined });
   const out = jsonlWriter(flags.output);
   try {
     if (text !== undefined || flags.file !== undefined) {

@@ -216,7 +216,7 @@ async function init() {
   selectTask("ner");
   const info = await fetchModelInfo();
   if (info) {
-    $("model-info").textContent = `${info.source.split(/[\\/]/).filter(Boolean).pop()} · ${info.mode} model · ${info.maxLen} words per pass`;
+    $("model-info").textContent = `${info.source.split(/[\\/]/).filter(Boolean).pop()} · ${info.mode} model · ${info.maxLength} words per pass`;
     $("model-info").title = info.source;
     buildTaskNav(info.tasks);
   } else {

@@ -54,13 +54,13 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
         response: {
           200: {
             type: "object",
-            required: ["source", "family", "mode", "maxLen"],
+            required: ["source", "family", "mode", "maxLength"],
             properties: {
               source: { type: "string", description: "Model folder or hub id@revision." },
               onnxFile: { type: "string" },
               family: { type: "string", description: "The GLiNER architecture, as the reference's _get_gliner_class: uni-span, uni-token, bi-span, bi-token, ..." },
               mode: { type: "string", enum: ["span", "token"], description: "Span-level or token-level GLiNER." },
-              maxLen: { type: "integer", description: "Words per model pass; longer texts are windowed." },
+              maxLength: { type: "integer", description: "Words per model pass (the config's max_len, or the maxLength load option); longer texts are windowed." },
               labelCache: {
                 type: "object",
                 description: "Bi-encoders: the label-embedding cache, shared by every request (hits and misses since start).",
@@ -85,7 +85,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
       const labelCache = model.labelCache === undefined ? {} : { labelCache: model.labelCache };
       const recycling = model.sessionRecycling;
       const sessionRecycling = recycling === undefined ? {} : { sessionRecycling: recycling };
-      return { source: publicSource(model.source), onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLen: model.config.maxLen, tasks, ...labelCache, ...sessionRecycling, ...files };
+      return { source: publicSource(model.source), onnxFile: model.onnxFile, family: model.config.family, mode: model.config.mode, maxLength: model.config.maxLength, tasks, ...labelCache, ...sessionRecycling, ...files };
     },
   );
 }
