@@ -4,16 +4,17 @@
  * - onnx/model.onnx: text inputs + labels_input_ids / labels_attention_mask [C, T] (the labels encoder inside);
  * - onnx/model_labels_embeddings.onnx: text inputs + labels_embeddings [C, D] (precomputed, cacheable);
  * - onnx/labels_encoder.onnx: input_ids / attention_mask [C, T] → labels_embeddings [C, D].
- * Text side: DeBERTa → projection → word vectors (bi-encoders never run their LSTM); labels: BERT → labels_projection
+ * Text side: DeBERTa or ModernBERT (v2.0) → projection → word vectors (bi-encoders never run their LSTM); labels: BERT → labels_projection
  * → mean over the attention mask; then the markerV0 span head (labels through prompt_rep_layer) or the token scorer.
  */
 import { join, resolve } from "node:path";
 import { GlinerError } from "../errors.js";
 import { buildBert, meanPool, parseBert, type BertSettings } from "./bert.js";
-import { encoderConfigOf, parseEncoder, type DebertaSettings } from "./config.js";
+import { encoderConfigOf, isModernBert, parseTextEncoder, type TextEncoderSettings } from "./config.js";
 import { checkOptions, type ConvertOptions, type ConvertResult, encodeText, exists, openCheckpoint, readConfig, subWeights, textInputs, writeConverted } from "./convert.js";
 import { extractWords, spanLogits, tokenLogits } from "./gliner-heads.js";
 import { linear } from "./layers.js";
+import { MODERNBERT_ANCHOR } from "./modernbert.js";
 import { GraphBuilder } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { WeightStore } from "./weights.js";
@@ -22,7 +23,7 @@ export interface BiEncoderSettings {
   spanMode: "markerV0" | "token_level";
   maxWidth: number;
   hiddenSize: number;
-  encoder: DebertaSettings;
+  encoder: TextEncoderSettings;
   labelsEncoder: BertSettings;
 }
 
@@ -46,7 +47,7 @@ export function parseBiEncoderSettings(config: Record<string, unknown>, encoderO
     spanMode,
     maxWidth: number("max_width", 12),
     hiddenSize: number("hidden_size", 512),
-    encoder: parseEncoder(encoderOverride ?? encoderConfigOf(config)),
+    encoder: parseTextEncoder(encoderOverride ?? encoderConfigOf(config)),
     labelsEncoder: parseBert(labelsConfig, "the labels encoder's config"),
   };
 }
@@ -58,7 +59,7 @@ export async function convertBiEncoderCheckpoint(sourceFolder: string, outFolder
   const settings = parseBiEncoderSettings(config, options.encoderConfig, await labelsEncoderConfig(source, config));
   const checkpoint = await openCheckpoint(source, options.weights);
   try {
-    const store = new WeightStore(checkpoint);
+    const store = isModernBert(settings.encoder) ? new WeightStore(checkpoint, MODERNBERT_ANCHOR, "a GLiNER bi-encoder checkpoint with a ModernBERT text encoder") : new WeightStore(checkpoint);
     const metadata = { span_mode: settings.spanMode, family: "bi-encoder" };
     const target = { source, out, dtype, externalData: options.externalData, metadata, copied: [] as string[] };
     // The labels encoder is small and, with the label cache, rarely runs: it stays float32 whatever the dtype.

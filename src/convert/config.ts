@@ -3,15 +3,20 @@
  * refusing configurations the converter does not implement with a clear `UNSUPPORTED` error.
  */
 import { GlinerError, ModelLoadError } from "../errors.js";
+import { parseModernBert, type ModernBertSettings } from "./modernbert.js";
 import type { RelationsLayer } from "./relex-heads.js";
 
-export interface DebertaSettings {
+/** The sizes and activation every transformer encoder the converter builds has. */
+export interface EncoderShape {
   hiddenSize: number;
   numLayers: number;
   numHeads: number;
   headSize: number;
   intermediateSize: number;
   hiddenAct: string;
+}
+
+export interface DebertaSettings extends EncoderShape {
   layerNormEps: number;
   relativeAttention: boolean;
   positionBuckets: number;
@@ -23,6 +28,18 @@ export interface DebertaSettings {
   positionBiasedInput: boolean;
   typeVocabSize: number;
   embeddingSize: number;
+}
+
+/** The text encoders the converter builds: DeBERTa-v2/v3 (every family) or ModernBERT (bi-encoders, v2.0). */
+export type TextEncoderSettings = DebertaSettings | ModernBertSettings;
+
+export function isModernBert(s: TextEncoderSettings): s is ModernBertSettings {
+  return "architecture" in s && s.architecture === "modernbert";
+}
+
+/** A bi-encoder's text encoder config → settings: ModernBERT by model_type, else DeBERTa (refusing the rest). */
+export function parseTextEncoder(enc: Json): TextEncoderSettings {
+  return enc.model_type === "modernbert" ? parseModernBert(enc) : parseEncoder(enc);
 }
 
 export interface GlinerSettings {
@@ -74,7 +91,7 @@ export function knownBackbone(name: string): Json | undefined {
 }
 
 function unsupported(message: string): GlinerError {
-  return new GlinerError("UNSUPPORTED", `${message} The converter supports uni-encoder, relex and bi-encoder GLiNER models (span_mode markerV0 or token_level) on a DeBERTa-v2/v3 text encoder (bi-encoders: with a BERT labels encoder); see docs/convert.md.`);
+  return new GlinerError("UNSUPPORTED", `${message} The converter supports uni-encoder, relex and bi-encoder GLiNER models (span_mode markerV0 or token_level) on a DeBERTa-v2/v3 text encoder (bi-encoders: DeBERTa or ModernBERT text encoder, BERT labels encoder); see docs/convert.md.`);
 }
 
 type Json = Record<string, unknown>;
@@ -141,7 +158,10 @@ function num(value: unknown, key: string): number {
 
 export function parseEncoder(enc: Json): DebertaSettings {
   const modelType = enc.model_type ?? "deberta-v2";
-  if (modelType !== "deberta-v2") throw unsupported(`The backbone is "${String(modelType)}".`);
+  if (modelType !== "deberta-v2") {
+    const where = modelType === "modernbert" ? " (ModernBERT is built for bi-encoders only)" : "";
+    throw unsupported(`The backbone is "${String(modelType)}"${where}.`);
+  }
   if (typeof enc.conv_kernel_size === "number" && enc.conv_kernel_size > 0) throw unsupported("The DeBERTa-v2 backbone has a conv layer (conv_kernel_size).");
   const hiddenSize = num(enc.hidden_size, "encoder_config.hidden_size");
   const numHeads = num(enc.num_attention_heads, "encoder_config.num_attention_heads");

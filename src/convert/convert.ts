@@ -6,11 +6,12 @@
 import { copyFile, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { InvalidInputError, ModelLoadError } from "../errors.js";
-import { parseSettings, type GlinerSettings } from "./config.js";
+import { isModernBert, parseSettings, type GlinerSettings, type TextEncoderSettings } from "./config.js";
 import { buildDeberta, type Weights } from "./deberta.js";
 import { extractPrompts, extractWords, markerSpanRep, promptRep, spanLogits, spanLogitsOf, spanScores, tokenLogits } from "./gliner-heads.js";
 import { linear } from "./layers.js";
 import { buildLstm, lstmLayers } from "./lstm.js";
+import { buildModernBert } from "./modernbert.js";
 import { GraphBuilder, type WeightDType } from "./onnx-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { writeModel } from "./onnx-writer.js";
@@ -189,11 +190,12 @@ export function subWeights(store: WeightStore, prefix: string): Weights {
   return { get: (name, shape) => store.entry(prefix + name, shape), has: (name) => store.has(prefix + name) };
 }
 
-/** The text encoder (DeBERTa) and GLiNER's projection to hidden_size: token vectors [B, S, D]. */
-export function encodeText(g: GraphBuilder, s: Pick<GlinerSettings, "encoder" | "hiddenSize">, store: WeightStore, inputIds: string, attentionMask: string): string {
+/** The text encoder (DeBERTa or ModernBERT) and GLiNER's projection to hidden_size: token vectors [B, S, D]. */
+export function encodeText(g: GraphBuilder, s: { encoder: TextEncoderSettings; hiddenSize: number }, store: WeightStore, inputIds: string, attentionMask: string): string {
   const root = subWeights(store, "");
   const D = s.hiddenSize;
-  const tokens = buildDeberta(g, s.encoder, subWeights(store, "token_rep_layer.bert_layer.model."), inputIds, attentionMask);
+  const backbone = subWeights(store, "token_rep_layer.bert_layer.model.");
+  const tokens = isModernBert(s.encoder) ? buildModernBert(g, s.encoder, backbone, inputIds, attentionMask) : buildDeberta(g, s.encoder, backbone, inputIds, attentionMask);
   if (root.has("token_rep_layer.projection.weight")) {
     const weight = root.get("token_rep_layer.projection.weight", [D, s.encoder.hiddenSize]);
     return linear(g, tokens, weight, root.get("token_rep_layer.projection.bias"), "projection");

@@ -118,13 +118,16 @@ test("bi-span with dtype fp16 and q8: the loader picks the dtype's embeddings gr
   }
 });
 
-test("bi-encoders the converter cannot build are refused by name (v2.0's ModernBERT text encoder, cross-fusion)", () => {
+test("bi-encoders the converter cannot build are refused by name (unusual ModernBERT flags, cross-fusion, other labels encoders)", () => {
   const config = JSON.parse(readFileSync(join(FIXTURES, "models", "bi-span", "gliner_config.json"), "utf8")) as Record<string, unknown>;
   const labels = config["labels_encoder_config"] as Record<string, unknown>;
   assert.equal(parseBiEncoderSettings(config, undefined, labels).labelsEncoder.hiddenSize, 48);
   const refused = (c: Record<string, unknown>, l: Record<string, unknown>, pattern: RegExp) =>
     assert.throws(() => parseBiEncoderSettings(c, undefined, l), (e: unknown) => e instanceof GlinerError && e.code === "UNSUPPORTED" && pattern.test(e.message));
-  refused({ ...config, encoder_config: { model_type: "modernbert", hidden_size: 768, num_attention_heads: 12, num_hidden_layers: 22, intermediate_size: 1152 } }, labels, /backbone is "modernbert"/);
+  const modernBert = { model_type: "modernbert", hidden_size: 768, num_attention_heads: 12, num_hidden_layers: 22, intermediate_size: 1152 };
+  assert.deepEqual(parseBiEncoderSettings({ ...config, encoder_config: modernBert }, undefined, labels).encoder.numLayers, 22);
+  refused({ ...config, encoder_config: { ...modernBert, hidden_activation: "silu" } }, labels, /ModernBERT text encoder sets hidden_activation = "silu"/);
+  refused({ ...config, encoder_config: { model_type: "xlm-roberta", hidden_size: 768, num_attention_heads: 12, num_hidden_layers: 12, intermediate_size: 3072 } }, labels, /backbone is "xlm-roberta"/);
   refused({ ...config, post_fusion_schema: "l2l-l2t" }, labels, /post_fusion_schema/);
   refused(config, { ...labels, model_type: "xlm-roberta" }, /labels encoder is "xlm-roberta"/);
 });
