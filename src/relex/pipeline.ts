@@ -4,7 +4,7 @@
  * → entities (the ordinary decoders + greedy selection) → relations (decode.ts) → character offsets.
  *
  * Long texts: windows as in the NER pipeline; entities are merged across windows as there, a relation is kept
- * when both its ends survive the merge, and identical relations seen by several windows keep the best score.
+ * when both its ends survive the merge, and a relation several windows found comes from one window, its best.
  * Label lists are never split into groups: the relation head pairs spans across all labels of one pass.
  */
 import type { Candidate, DecodeItem } from "../decode/candidates.js";
@@ -184,22 +184,32 @@ function* mergePassSteps(passes: readonly Pass[], numWords: number, options: Rel
     const key = `${e.start}:${e.end}`;
     if (!index.has(key)) index.set(key, i);
   });
-  const best = new Map<string, DecodedRelation>();
+  // Each window's relations over the merged entities (ends mapped by boundaries; a relation whose end did not
+  // survive the merge is dropped). A triple several windows found is taken from ONE window, the one where it
+  // scored best (the first on a tie), with that window's occurrences: a triple is found once across windows, and a
+  // token model's repeats within a window stay, as in a one-window call.
+  const perWindow: DecodedRelation[][] = [];
+  const best = new Map<string, { window: number; score: number }>();
+  const key = (r: DecodedRelation) => `${r.head}:${r.relation}:${r.tail}`;
   let steps = 0;
-  for (const pass of passes) {
+  for (const [window, pass] of passes.entries()) {
     const at = (local: number): number | undefined => {
       const e = (pass.entities ?? [])[local] as Candidate;
       return index.get(`${e.start + pass.range.from}:${e.end + pass.range.from}`);
     };
+    const mapped: DecodedRelation[] = [];
     for (const r of pass.relations ?? []) {
       if (++steps % STEP === 0) yield;
       const head = at(r.head);
       const tail = at(r.tail);
       if (head === undefined || tail === undefined) continue;
-      const key = `${head}:${r.relation}:${tail}`;
-      const seen = best.get(key);
-      if (seen === undefined || r.score > seen.score) best.set(key, { ...r, head, tail });
+      const relation = { ...r, head, tail };
+      mapped.push(relation);
+      const seen = best.get(key(relation));
+      if (seen === undefined || relation.score > seen.score) best.set(key(relation), { window, score: relation.score });
     }
+    perWindow.push(mapped);
   }
-  return { entities, relations: [...best.values()] };
+  const relations = perWindow.flatMap((mapped, window) => mapped.filter((r) => best.get(key(r))?.window === window));
+  return { entities, relations };
 }
