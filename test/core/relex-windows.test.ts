@@ -30,7 +30,7 @@ for (const name of ["relex-span", "relex-token"] as const) {
 
     test("each relation inside one window is found, once across windows, from the window where it scored best", async () => {
       const words = splitWords(text);
-      const ranges = planPasses(words.length, { truncation: "window", maxWords: model().config.maxLen, ...WINDOW });
+      const ranges = planPasses(words.length, { truncation: "window", maxLength: model().config.maxLength, ...WINDOW });
       const result = await model().predictRelations(text, labels, relationLabels, { ...options, ...WINDOW });
       assert.equal(ranges.length, setup.windows);
 
