@@ -14,19 +14,28 @@ import { emitWarning } from "../warnings.js";
 import type { Runtime, Session, SessionOptions, SessionRecycling } from "./runtime.js";
 
 export interface RecyclePolicy {
-  /** Growth of the process (MB) over its size right after the session was created that makes it recycle. */
-  readonly afterMb: number;
+  /**
+   * Growth of the process (MB) over its size right after the session was created that makes it recycle;
+   * "auto": that size itself, at least {@link AUTO_RECYCLE_MIN_MB} (recycle once the process has doubled).
+   */
+  readonly afterMb: number | "auto";
   /** How long the session must have been idle (no run in flight) before it is re-created. */
   readonly idleMs: number;
 }
 
 export const DEFAULT_RECYCLE_IDLE_MS = 2000;
+/**
+ * The floor of "auto". Scaling with the loaded size keeps a large model (~2 GB loaded, whose ordinary batches
+ * grow the arena by hundreds of MB) from re-creating its session after every quiet spell, while a small one
+ * still gives back a one-off large request's memory.
+ */
+export const AUTO_RECYCLE_MIN_MB = 512;
 
 /** The policy the session options ask for, or undefined when recycling is off (the library's default). */
 export function recyclePolicy(options: SessionOptions): RecyclePolicy | undefined {
   const { recycleAfterMb: afterMb, recycleIdleMs: idleMs = DEFAULT_RECYCLE_IDLE_MS } = options;
-  if (afterMb !== undefined && !(Number.isFinite(afterMb) && afterMb >= 0)) {
-    throw new InvalidInputError("session.recycleAfterMb", `session.recycleAfterMb must be a number of megabytes ≥ 0 (0: never recycle); got ${afterMb}.`);
+  if (afterMb !== undefined && afterMb !== "auto" && !(typeof afterMb === "number" && Number.isFinite(afterMb) && afterMb >= 0)) {
+    throw new InvalidInputError("session.recycleAfterMb", `session.recycleAfterMb must be "auto" or a number of megabytes ≥ 0 (0: never recycle); got ${String(afterMb)}.`);
   }
   if (!(Number.isInteger(idleMs) && idleMs >= 0)) {
     throw new InvalidInputError("session.recycleIdleMs", `session.recycleIdleMs must be an integer number of milliseconds ≥ 0; got ${idleMs}.`);
@@ -72,11 +81,12 @@ export async function recyclingSession(
   const runs = new Map<Session, number>([[current, 0]]);
   const retired = new Set<Session>();
   let baselineMb = memoryMb();
+  const afterMb = policy.afterMb === "auto" ? Math.max(AUTO_RECYCLE_MIN_MB, Math.round(baselineMb)) : policy.afterMb;
   let grown = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let recreating: Promise<void> | undefined;
   let released = false;
-  const stats = { count: 0, failures: 0, lastMs: undefined as number | undefined };
+  const stats = { thresholdMb: afterMb, count: 0, failures: 0, lastMs: undefined as number | undefined };
 
   const inFlight = () => [...runs.values()].reduce((a, b) => a + b, 0);
   const release = async (session: Session) => {
@@ -129,7 +139,7 @@ export async function recyclingSession(
       } finally {
         runs.set(session, (runs.get(session) ?? 1) - 1);
         if (retired.has(session) && runs.get(session) === 0) await release(session).catch(onError);
-        if (memoryMb() - baselineMb > policy.afterMb) grown = true;
+        if (memoryMb() - baselineMb > afterMb) grown = true;
         schedule();
       }
     },

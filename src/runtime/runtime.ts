@@ -31,6 +31,8 @@ export interface Session {
 
 /** What a recycling session has done since it was created (runtime/recycle.ts). */
 export interface SessionRecycling {
+  /** Growth (MB) over the size after loading that makes the session re-create ("auto" resolved). */
+  readonly thresholdMb: number;
   /** Times the ONNX session was released and re-created to give its memory back. */
   readonly count: number;
   /** Re-creations that failed (the previous session stayed in service). */
@@ -91,10 +93,11 @@ export interface SessionOptions {
    * Memory policy for long-running processes: once the process has grown more than this many MB above its
    * size right after the session was created (ONNX Runtime's arena keeps the memory of the largest batch it
    * ran), and the model has then been idle for `recycleIdleMs`, the session is re-created and the old one
-   * released, which gives that memory back. Runs meanwhile go to the old session. Default: off (0), in the
-   * library; `gliner-ts serve` sets 512. Node only. See docs/server.md ("Memory").
+   * released, which gives that memory back. Runs meanwhile go to the old session. "auto": the process's size
+   * after loading, at least 512 MB (re-create once it has doubled). Default: off (0) in the library;
+   * `gliner-ts serve` uses "auto". Node only. See docs/server.md ("Memory").
    */
-  recycleAfterMb?: number;
+  recycleAfterMb?: number | "auto";
   /** Idle time (ms, no run in flight) before a session grown past `recycleAfterMb` is re-created. Default 2000. */
   recycleIdleMs?: number;
 }

@@ -71,7 +71,7 @@ test("a large request, then idle: the session is re-created while requests meanw
   assert.equal(small.status, 200);
   assert.ok(small.entities.length > 0);
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 5));
-  assert.deepEqual(await recycling(), { count: 0, failures: 0, recreating: false }, "a small request does not recycle");
+  assert.deepEqual(await recycling(), { thresholdMb: RECYCLE_AFTER_MB, count: 0, failures: 0, recreating: false }, "a small request does not recycle");
 
   const large = await ner([SENTENCE.repeat(111), SENTENCE.repeat(111)]);
   assert.equal(large.status, 200);

@@ -80,7 +80,7 @@ test("no growth past the threshold: the session is never re-created, however lon
   mock.timers.tick(60_000);
   await settle();
   assert.equal(made.length, 1);
-  assert.deepEqual(session.recycling?.(), { count: 0, failures: 0, lastMs: undefined, recreating: false });
+  assert.deepEqual(session.recycling?.(), { thresholdMb: 100, count: 0, failures: 0, lastMs: undefined, recreating: false });
 });
 
 test("after a run that grew the process past the threshold, the session is re-created once idle for idleMs", async () => {
@@ -150,7 +150,7 @@ test("a failed re-creation keeps the old session in service and is reported", as
   mock.timers.tick(1000);
   await settle();
   assert.equal(errors.length, 1);
-  assert.deepEqual(session.recycling?.(), { count: 0, failures: 1, lastMs: undefined, recreating: false });
+  assert.deepEqual(session.recycling?.(), { thresholdMb: 100, count: 0, failures: 1, lastMs: undefined, recreating: false });
   assert.equal(await idOf(session), 0);
   assert.equal(made[0]?.released, false);
 });
@@ -169,8 +169,41 @@ test("the policy: off unless recycleAfterMb > 0, idle 2 s by default, nonsense r
   assert.equal(recyclePolicy({ recycleAfterMb: 0 }), undefined);
   assert.deepEqual(recyclePolicy({ recycleAfterMb: 512 }), { afterMb: 512, idleMs: 2000 });
   assert.deepEqual(recyclePolicy({ recycleAfterMb: 64, recycleIdleMs: 0 }), { afterMb: 64, idleMs: 0 });
-  for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+  assert.deepEqual(recyclePolicy({ recycleAfterMb: "auto" }), { afterMb: "auto", idleMs: 2000 });
+  for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, "512" as unknown as number, "Auto" as "auto"]) {
     assert.throws(() => recyclePolicy({ recycleAfterMb: bad }), (e: unknown) => e instanceof InvalidInputError && e.argument === "session.recycleAfterMb");
   }
   assert.throws(() => recyclePolicy({ recycleAfterMb: 1, recycleIdleMs: 1.5 }), (e: unknown) => e instanceof InvalidInputError && e.argument === "session.recycleIdleMs");
+});
+
+test('"auto": the threshold is the size after loading, at least 512 MB — a large model is not re-created after ordinary batches', async () => {
+  const small = await recyclingSession(create, { afterMb: "auto", idleMs: 1000 }, () => memory); // loaded at 200 MB
+  assert.equal(small.recycling?.().thresholdMb, 512);
+  memory = 200 + 512; // not more than 512 above
+  await idOf(small);
+  mock.timers.tick(1000);
+  await settle();
+  assert.equal(made.length, 1, "712 MB: no re-creation");
+  memory = 713;
+  await idOf(small);
+  mock.timers.tick(1000);
+  await settle();
+  assert.equal(made.length, 2, "713 MB: re-created");
+  await small.release();
+
+  made = [];
+  memory = 2200; // a large model, loaded
+  const large = await recyclingSession(create, { afterMb: "auto", idleMs: 1000 }, () => memory);
+  assert.equal(large.recycling?.().thresholdMb, 2200);
+  memory = 3400; // an ordinary batch's arena on top: +1.2 GB
+  await idOf(large);
+  mock.timers.tick(60_000);
+  await settle();
+  assert.equal(made.length, 1, "+1,200 MB on a 2,200 MB model: kept");
+  memory = 4401;
+  await idOf(large);
+  mock.timers.tick(1000);
+  await settle();
+  assert.equal(made.length, 2, "doubled: re-created");
+  await large.release();
 });

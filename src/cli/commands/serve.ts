@@ -30,12 +30,17 @@ interface ServeFlags extends ModelFlags {
   page: boolean;
   log?: boolean;
   gliner2?: string;
-  recycleAfterMb: number;
+  recycleAfterMb: number | "auto";
   recycleIdleMs: number;
 }
 
 /** The server's memory policy by default (the library's is off): see docs/server.md, "Memory". */
-export const SERVE_RECYCLE_AFTER_MB = 512;
+export const SERVE_RECYCLE_AFTER_MB = "auto";
+
+/** `--recycle-after-mb`: "auto" or megabytes. */
+function parseRecycleAfter(value: string): number | "auto" {
+  return value === "auto" ? "auto" : parseNumber(value);
+}
 
 export function registerServeCommand(program: Command): void {
   withModelFlags(program.command("serve").description("HTTP server: /v1 task API, Python-compatible /gliner route, web page at /"))
@@ -58,8 +63,8 @@ export function registerServeCommand(program: Command): void {
     .option("--log", "log every request (JSON lines on stdout)")
     .option(
       "--recycle-after-mb <mb>",
-      "re-create the ONNX session, giving its memory back, once the process has grown this much above its size after loading and the model is idle (0: never)",
-      parseNumber,
+      "re-create the ONNX session, giving its memory back, once the process has grown this many MB above its size after loading and the model is idle (auto: that size, at least 512; 0: never)",
+      parseRecycleAfter,
       SERVE_RECYCLE_AFTER_MB,
     )
     .option("--recycle-idle-ms <ms>", "idle time before that re-creation", parseInteger, DEFAULT_RECYCLE_IDLE_MS)

@@ -68,8 +68,8 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext, m
               },
               sessionRecycling: {
                 type: "object",
-                description: "With the memory policy (--recycle-after-mb): ONNX session re-creations since start (count, failures, lastMs), and whether one is under way.",
-                properties: { count: { type: "integer" }, failures: { type: "integer" }, lastMs: { type: "number" }, recreating: { type: "boolean" } },
+                description: "With the memory policy (--recycle-after-mb): the growth that triggers a re-creation (thresholdMb), ONNX session re-creations since start (count, failures, lastMs), and whether one is under way.",
+                properties: { thresholdMb: { type: "number" }, count: { type: "integer" }, failures: { type: "integer" }, lastMs: { type: "number" }, recreating: { type: "boolean" } },
               },
               tasks: { type: "array", items: { type: "string" }, description: "Task routes under /v1." },
               files: { type: "string", description: "Where the model's files are served (local model folders only), for the page's browser engine." },
