@@ -12,7 +12,13 @@ import { after, test } from "node:test";
 import * as ort from "onnxruntime-node";
 import { parseTextEncoder } from "../../src/convert/config.js";
 import { convertCheckpoint } from "../../src/convert/index.js";
-import { parseModernBert } from "../../src/convert/modernbert.js";
+import { subWeights } from "../../src/convert/convert.js";
+import { buildModernBert, parseModernBert } from "../../src/convert/modernbert.js";
+import { GraphBuilder } from "../../src/convert/onnx-builder.js";
+import { DataType } from "../../src/convert/onnx-proto.js";
+import { writeModel } from "../../src/convert/onnx-writer.js";
+import { readSafetensors } from "../../src/convert/safetensors.js";
+import { WeightStore } from "../../src/convert/weights.js";
 import { GlinerError } from "../../src/errors.js";
 import { GLiNER } from "../../src/node.js";
 import { encodePrompt } from "../../src/prompt/encode.js";
@@ -160,6 +166,37 @@ test("bi-modernbert with dtype fp16 and q8: the dtype's graphs load and keep the
     }
   } finally {
     await reference.dispose();
+  }
+});
+
+test("modernbert-flags: LayerNorm / attention / MLP biases, tanh GELU, other thetas: the encoder graph equals torch's last_hidden_state", async () => {
+  const folder = join(FIXTURES, "models", "modernbert-flags");
+  const ref = JSON.parse(readFileSync(join(FIXTURES, "golden", "modernbert-flags.json"), "utf8")) as { inputs: Record<string, Nested>; last_hidden_state: Nested };
+  const settings = parseModernBert(JSON.parse(readFileSync(join(folder, "config.json"), "utf8")) as Record<string, unknown>);
+  assert.deepEqual([settings.globalLayers, settings.hiddenAct, settings.localRopeTheta, settings.normEps], [[true, false, false], "gelu_pytorch_tanh", 500, 1e-6]);
+  const checkpoint = await readSafetensors(join(folder, "model.safetensors"));
+  try {
+    const store = new WeightStore(checkpoint, "embeddings.tok_embeddings.weight", "a ModernBertModel");
+    const g = new GraphBuilder("fp32");
+    const ids = g.input("input_ids", DataType.INT64, ["batch_size", "sequence_length"]);
+    const mask = g.input("attention_mask", DataType.INT64, ["batch_size", "sequence_length"]);
+    g.rename(buildModernBert(g, settings, subWeights(store, ""), ids, mask), "last_hidden_state");
+    g.output("last_hidden_state", DataType.FLOAT, ["batch_size", "sequence_length", settings.hiddenSize]);
+    assert.deepEqual(store.unused(), [], "every weight (biases included) is used");
+    const path = join(work, "modernbert-flags.onnx");
+    await writeModel(path, g, { opset: 19, producerVersion: "test" });
+    const session = await ort.InferenceSession.create(path);
+    const hidden = ((await session.run(feeds(session, ref.inputs)))["last_hidden_state"] as ort.Tensor).data as Float32Array;
+    // Compare the attended positions only (padded rows depend on the kernel's handling of fully masked rows).
+    const attended = flatten(ref.inputs["attention_mask"]!).flatMap((m) => Array<number>(settings.hiddenSize).fill(m));
+    const expected = flatten(ref.last_hidden_state);
+    const keep = (values: ArrayLike<number>) => Array.from(values).filter((_, i) => attended[i] === 1);
+    const delta = maxAbsDiff(keep(hidden), keep(expected));
+    console.log(`# modernbert-flags: max |Δ| last_hidden_state ${delta.toExponential(2)} over ${keep(expected).length} values`);
+    assert.ok(keep(expected).length === 49 * settings.hiddenSize && delta <= TOLERANCE, String(delta));
+    assert.ok(hidden.every(Number.isFinite), "padded rows stay finite");
+  } finally {
+    await checkpoint.close();
   }
 });
 
