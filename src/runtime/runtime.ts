@@ -50,12 +50,15 @@ export type OrtLogLevel = "verbose" | "info" | "warning" | "error" | "fatal";
 
 /**
  * ONNX Runtime settings that matter on CPU (and the execution providers). Unset ones get the measured defaults
- * of session-defaults.ts (Node); a setting you give is passed on unchanged.
+ * of session-defaults.ts (Node and browser); a setting you give is passed on unchanged.
  */
 export interface SessionOptions {
-  /** Threads inside one operator. Default: the physical cores, divided by `workers`. */
+  /**
+   * Threads inside one operator. Default: the physical cores, divided by `workers`. Browser: the WASM thread
+   * count when the web option `numThreads` is not given (see docs/browser.md for its default).
+   */
   intraOpNumThreads?: number;
-  /** Threads across operators; only used with `executionMode: "parallel"`. Default 1. */
+  /** Threads across operators; only used with `executionMode: "parallel"`. Default 1. Node only (the browser has 1). */
   interOpNumThreads?: number;
   /** Default "sequential". */
   executionMode?: "sequential" | "parallel";

@@ -65,3 +65,55 @@ export function resolveSessionOptions(options: SessionOptions, machine: MachineP
     logLevel: options.logLevel ?? DEFAULT_LOG_LEVEL,
   };
 }
+
+/** What the browser defaults depend on; web.ts reads it from the page's or worker's globals, tests pass their own. */
+export interface WebMachineProfile {
+  /** `navigator.hardwareConcurrency`: logical cores (browsers do not say how many are physical). */
+  readonly logicalCores: number;
+  /** `crossOriginIsolated`: only then is SharedArrayBuffer there, and with it WebAssembly threads. */
+  readonly crossOriginIsolated: boolean;
+}
+
+/** At most this many WASM threads by default (ONNX Runtime Web's own cap): see {@link resolveWebThreads}. */
+export const MAX_DEFAULT_WEB_THREADS = 4;
+
+/**
+ * `ort.env.wasm.numThreads` unless the user gives `numThreads`: 1 without cross-origin isolation (no threads
+ * can start), else an estimate of the physical cores — half the logical ones, rounded up (SMT is the common
+ * case, and the Node measurements prefer physical cores) — capped at {@link MAX_DEFAULT_WEB_THREADS}, leaving
+ * cores to the page and to the browser, and because every WASM thread is one more Web Worker to start.
+ */
+export function resolveWebThreads(numThreads: number | undefined, machine: WebMachineProfile): number {
+  if (numThreads !== undefined) return numThreads;
+  if (!machine.crossOriginIsolated) return 1;
+  return Math.min(MAX_DEFAULT_WEB_THREADS, Math.max(1, Math.ceil(machine.logicalCores / 2)));
+}
+
+/** What the browser runtime hands to onnxruntime-web's `InferenceSession.create`. */
+export interface ResolvedWebSessionOptions {
+  readonly graphOptimizationLevel: GraphOptimizationLevel;
+  readonly logSeverityLevel: 0 | 1 | 2 | 3 | 4;
+  readonly executionMode: "sequential" | "parallel";
+  readonly executionProviders: string[];
+  readonly enableCpuMemArena?: boolean;
+  readonly enableMemPattern?: boolean;
+}
+
+/**
+ * The browser's session defaults: graph optimisation "all", "sequential" and the log level as in Node, the
+ * backend's providers.
+ * Threads are not here: onnxruntime-web runs every session on one global pool sized by `ort.env.wasm.numThreads`
+ * ({@link resolveWebThreads}), with no per-session intra-/inter-op threads and no spinning setting. Memory
+ * arena and memory pattern stay onnxruntime-web's (off, unlike Node): turning both on was not faster in
+ * Chromium (docs/performance.md), and a WebAssembly memory never shrinks, so an arena only keeps the peak.
+ */
+export function resolveWebSessionOptions(options: SessionOptions, defaultProviders: string[]): ResolvedWebSessionOptions {
+  return {
+    graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
+    logSeverityLevel: logSeverity(options.logLevel),
+    executionMode: options.executionMode ?? "sequential",
+    executionProviders: options.executionProviders ?? defaultProviders,
+    ...(options.enableCpuMemArena === undefined ? {} : { enableCpuMemArena: options.enableCpuMemArena }),
+    ...(options.enableMemPattern === undefined ? {} : { enableMemPattern: options.enableMemPattern }),
+  };
+}

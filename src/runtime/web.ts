@@ -10,7 +10,7 @@ import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { isUrlSource, memoryFiles, type ModelBytes, openHubRepo, openUrlFolder } from "../web/model-files.js";
 import { ortError, wrapOrtSession } from "./ort-session.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
-import { DEFAULT_LOG_LEVEL, logSeverity } from "./session-defaults.js";
+import { DEFAULT_LOG_LEVEL, resolveWebSessionOptions, resolveWebThreads, type WebMachineProfile } from "./session-defaults.js";
 
 type Ort = typeof ortWasm;
 
@@ -26,7 +26,11 @@ export interface WebRuntimeOptions {
    * module, where bundlers (and the prebuilt `dist-web/`) put them.
    */
   wasmPaths?: string;
-  /** WASM threads; more than 1 needs a cross-origin isolated page (COOP/COEP headers). Default: ORT's choice. */
+  /**
+   * WASM threads (`session.intraOpNumThreads` is the same setting under its Node name; this one wins). More
+   * than 1 needs a cross-origin isolated page (COOP/COEP headers). Default: 1 without isolation, else half of
+   * `navigator.hardwareConcurrency` rounded up, at most 4 (runtime/session-defaults.ts).
+   */
   numThreads?: number;
   /** Cache API cache that keeps hub downloads (default "gliner-ts"); false: download every time. */
   cacheName?: string | false;
@@ -64,8 +68,8 @@ export function webRuntime(options: Omit<WebRuntimeOptions, "device"> & { device
       return isUrlSource(source) ? openUrlFolder(source, open, settings) : openHubRepo(source, open, settings);
     },
     async createSession(model: string | Uint8Array, session: SessionOptions): Promise<Session> {
-      const ort = await loadOrt(backend, options);
-      const settings = ortOptions(backend, session);
+      const ort = await loadOrt(backend, options, resolveWebThreads(options.numThreads ?? session.intraOpNumThreads, webMachine()));
+      const settings = { ...resolveWebSessionOptions(session, backend === "webgpu" ? ["webgpu", "wasm"] : ["wasm"]) };
       ort.env.logLevel = session.logLevel ?? DEFAULT_LOG_LEVEL;
       // A string is a URL here: ORT fetches it itself.
       const created = await (typeof model === "string" ? ort.InferenceSession.create(model, settings) : ort.InferenceSession.create(model, settings)).catch(
@@ -93,26 +97,18 @@ async function webGpuUnavailable(): Promise<string | undefined> {
 
 let webGpuOrt: Promise<Ort> | undefined;
 
-async function loadOrt(backend: WebBackend, options: WebRuntimeOptions): Promise<Ort> {
+/** The machine as this page or worker sees it. */
+export function webMachine(): WebMachineProfile {
+  const scope = globalThis as { navigator?: { hardwareConcurrency?: number }; crossOriginIsolated?: boolean };
+  return { logicalCores: scope.navigator?.hardwareConcurrency ?? 1, crossOriginIsolated: scope.crossOriginIsolated === true };
+}
+
+async function loadOrt(backend: WebBackend, options: WebRuntimeOptions, numThreads: number): Promise<Ort> {
   // The WebGPU build (and its larger .wasm) is only fetched when WebGPU is used.
   const ort = backend === "webgpu" ? await (webGpuOrt ??= import("onnxruntime-web/webgpu")) : ortWasm;
   // Read once, when ORT initialises its WebAssembly module: later changes have no effect.
   // ORT appends the file name to this prefix as is: "/ort" must become "/ort/".
   if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths.endsWith("/") ? options.wasmPaths : `${options.wasmPaths}/`;
-  if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
+  ort.env.wasm.numThreads = numThreads;
   return ort;
-}
-
-function ortOptions(backend: WebBackend, options: SessionOptions): ortWasm.InferenceSession.SessionOptions {
-  const out: ortWasm.InferenceSession.SessionOptions = {
-    graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
-    executionProviders: options.executionProviders ?? (backend === "webgpu" ? ["webgpu", "wasm"] : ["wasm"]),
-    logSeverityLevel: logSeverity(options.logLevel),
-  };
-  if (options.intraOpNumThreads !== undefined) out.intraOpNumThreads = options.intraOpNumThreads;
-  if (options.interOpNumThreads !== undefined) out.interOpNumThreads = options.interOpNumThreads;
-  if (options.executionMode !== undefined) out.executionMode = options.executionMode;
-  if (options.enableCpuMemArena !== undefined) out.enableCpuMemArena = options.enableCpuMemArena;
-  if (options.enableMemPattern !== undefined) out.enableMemPattern = options.enableMemPattern;
-  return out;
 }
