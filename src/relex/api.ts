@@ -2,7 +2,7 @@
 import { reportTruncation } from "../warnings.js";
 import { GlinerError, InvalidInputError } from "../errors.js";
 import type { LoadedModel } from "../model/load.js";
-import { checkOneOf, checkPositiveInteger, checkTexts, checkThreshold, checkLabels, checkWordSplitter, describe, labelThresholds } from "../validate.js";
+import { checkOneOf, checkPositiveInteger, checkTexts, checkThreshold, checkLabels, checkWordSplitter, describe, labelThresholds, rejectNullOptions } from "../validate.js";
 import { predictRelexTexts, type RelexRequest, type RelexRunOptions, type RelexTextResult } from "./pipeline.js";
 import type { RelationPredictOptions } from "./types.js";
 import { DEFAULT_THRESHOLD } from "../defaults.js";
@@ -49,6 +49,10 @@ export function relexRequest(text: string, labels: string[], relations: string[]
 }
 
 export function runOptions(options: RelationPredictOptions): RelexRunOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidInputError("options", `options must be an object; got ${describe(options)}.`);
+  }
+  rejectNullOptions(options); // null is not "use the default"
   const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
   return {
     threshold,

@@ -138,6 +138,8 @@ describe("relex models", () => {
       [[], RELATIONS, {}, /labels is empty/],
       [LABELS, RELATIONS, { relationThreshold: 1.5 }, /relationThreshold must be a number strictly between 0 and 1/],
       [LABELS, RELATIONS, { adjacencyThreshold: 0 }, /adjacencyThreshold/],
+      [LABELS, RELATIONS, { threshold: null }, /options\.threshold is null/],
+      [LABELS, RELATIONS, { labelThresholds: { person: 2 } }, /labelThresholds\["person"\]/],
     ];
     for (const [labels, relations, options, message] of bad) {
       await assert.rejects(
