@@ -1,9 +1,12 @@
 /**
  * A run's settings: the flags of `gliner-ts batch` as JSON, because they travel with every queued job and are
  * checked again by each worker. Fields a task does not use are ignored by it; per-record fields (a record's own
- * `labels`, `question`, `classes`, ...) override the matching setting for that document.
+ * `labels`, `question`, `classes`, ...) override the matching setting for that document. Besides the fields
+ * below, any registered task's option or input field may be set (e.g. `labelThresholds`, `window`); the chosen
+ * task's schema checks it when the run starts. Other names are refused.
  */
-import { InvalidInputError } from "../errors.js";
+import { InvalidInputError, optionsSchema, TASK_SPECS } from "../index.js";
+import { GLINER2_TASK_SPECS } from "../tasks/registry.js";
 import type { RelationSpec } from "../tasks/types.js";
 import type { Truncation } from "../types.js";
 import { checkOneOf, checkPositiveInteger, checkThreshold } from "../validate.js";
@@ -15,8 +18,8 @@ export interface BatchSettings {
   /** No overlapping spans (default true). */
   readonly flatNer: boolean;
   readonly multiLabel: boolean;
-  /** Texts per model call. */
-  readonly batchSize: number;
+  /** Passes per model call, or "auto" (GLiNER tasks: sized by sub-tokens). */
+  readonly batchSize: number | "auto";
   readonly truncation: Truncation;
   /** ner: labels; extract: span labels (default ["match"]). */
   readonly labels?: readonly string[];
@@ -36,6 +39,8 @@ export interface BatchSettings {
   /** schema: results carry confidences / span offsets. */
   readonly includeConfidence?: boolean;
   readonly includeSpans?: boolean;
+  /** Other task fields, checked by the task's schema. */
+  readonly [field: string]: unknown;
 }
 
 export const DEFAULT_SETTINGS: BatchSettings = { flatNer: true, multiLabel: false, batchSize: 8, truncation: "window" };
@@ -55,7 +60,7 @@ export function parseSettings(value: unknown): BatchSettings {
   return {
     flatNer: flag("flatNer"),
     multiLabel: flag("multiLabel"),
-    batchSize: checkPositiveInteger(v["batchSize"], "batchSize"),
+    batchSize: v["batchSize"] === "auto" ? "auto" : checkPositiveInteger(v["batchSize"], "batchSize"),
     truncation: checkOneOf(v["truncation"], ["window", "truncate", "error"], "truncation"),
     ...optional("threshold", checkThreshold),
     ...optional("entityThreshold", checkThreshold),
@@ -72,7 +77,22 @@ export function parseSettings(value: unknown): BatchSettings {
     ...optional("schema", object),
     ...optional("includeConfidence", boolean),
     ...optional("includeSpans", boolean),
+    ...otherTaskFields(v),
   };
+}
+
+/** The fields with their own checks above; the rest must be a registered task's field. */
+const TYPED = new Set(["flatNer", "multiLabel", "batchSize", "truncation", "threshold", "entityThreshold", "relationThreshold", "topK", "labels", "entityLabels", "classes", "polarities", "prompt", "question", "instruction", "relations", "schema", "includeConfidence", "includeSpans"]);
+
+function otherTaskFields(v: JsonObject): JsonObject {
+  const known = new Set([...TASK_SPECS, ...GLINER2_TASK_SPECS].flatMap((spec) => [...Object.keys(spec.input.properties), ...Object.keys(optionsSchema(spec).properties)]));
+  const out: JsonObject = {};
+  for (const [name, value] of Object.entries(v)) {
+    if (TYPED.has(name) || value === undefined) continue;
+    if (!known.has(name)) throw new InvalidInputError(name, `unknown batch setting "${name}"; settings are the tasks' fields: ${[...known].sort().join(", ")}.`);
+    out[name] = value;
+  }
+  return out;
 }
 
 function string(value: unknown, name: string): string {

@@ -5,7 +5,7 @@
  * equal options share a call. Result lines are `{ id, ...resultFields(task, result) }`, what every surface
  * answers. Local runs and queue workers both go through here.
  */
-import { InvalidInputError, resultFields, TASK_SPECS, type TaskSpec } from "../index.js";
+import { InvalidInputError, optionsSchema, resultFields, TASK_SPECS, type TaskSpec } from "../index.js";
 import { checkInputFields, runTask } from "../tasks/registry.js";
 import { kindOf, RecordError } from "./documents.js";
 import type { BatchSettings } from "./settings.js";
@@ -28,8 +28,10 @@ const pick = (from: object, names: readonly string[]) =>
 function batchTask(spec: TaskSpec): BatchTask {
   const inputFields = Object.keys(spec.input.properties);
   const optionFields = Object.keys(spec.options.properties);
+  // Run options (window, overlap, batchOrder, ...) too: a run's setting of them reaches the model.
+  const runFields = Object.keys(optionsSchema(spec).properties);
   const required = spec.input.required ?? [];
-  const runOptions = (s: BatchSettings) => ({ ...pick(s, optionFields), batchSize: s.batchSize, truncation: s.truncation });
+  const runOptions = (s: BatchSettings) => ({ ...pick(s, runFields), batchSize: s.batchSize, truncation: s.truncation });
   const resultNames = spec.result.spread === true ? Object.keys(spec.result.schema.properties ?? {}) : [spec.result.name];
   return {
     name: spec.name,

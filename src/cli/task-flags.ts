@@ -22,8 +22,52 @@ export function taskFields(spec: TaskSpec): { input: Record<string, JsonSchema>;
   return { input: { ...spec.input.properties }, options: { ...spec.options.properties, ...run } };
 }
 
-/** Adds one flag per field; commander stores it under the field's own (camelCase) name. */
-export function addSchemaFlags(command: Command, fields: Readonly<Record<string, JsonSchema>>): Command {
+/**
+ * The fields of several tasks as one set of flags (`gliner-ts batch --task <any>`), without `exclude` (flags the
+ * command defines itself). A field several tasks take is one flag; its help names those tasks, and it shows a
+ * default and is checked as it is parsed only where every task's schema agrees — otherwise the chosen task's
+ * schema checks it when the run starts. Returns the flag schemas and the fields left unchecked.
+ */
+export function sharedTaskFields(specs: readonly TaskSpec[], exclude: readonly string[]): { fields: Record<string, JsonSchema>; unchecked: Set<string> } {
+  const byField = new Map<string, { schemas: JsonSchema[]; tasks: string[] }>();
+  for (const spec of specs) {
+    const { input, options } = taskFields(spec);
+    for (const [field, schema] of Object.entries({ ...input, ...options })) {
+      if (exclude.includes(field)) continue;
+      const seen = byField.get(field) ?? { schemas: [], tasks: [] };
+      seen.schemas.push(schema);
+      seen.tasks.push(spec.name);
+      byField.set(field, seen);
+    }
+  }
+  const fields: Record<string, JsonSchema> = {};
+  const unchecked = new Set<string>();
+  for (const [field, { schemas, tasks }] of byField) {
+    const first = schemas[0] as JsonSchema;
+    const sameRules = schemas.every((s) => JSON.stringify(rules(s)) === JSON.stringify(rules(first)));
+    const sameDefault = schemas.every((s) => JSON.stringify(s.default) === JSON.stringify(first.default));
+    if (!sameRules) unchecked.add(field);
+    const who = tasks.length === specs.length ? "" : `${tasks.join("/")}: `;
+    const texts = new Set(schemas.map((s) => withoutDefault(s.description ?? "")));
+    const text = texts.size === 1 ? withoutDefault(first.description ?? "") : `the task's ${field} (each task's help: gliner-ts <task> --help).`;
+    const description = sameDefault ? (texts.size === 1 ? first.description ?? "" : text) : `${text} (default: the task's)`;
+    const { default: _default, ...rest } = first;
+    fields[field] = { ...(sameDefault ? first : rest), description: `${who}${description}` };
+  }
+  return { fields, unchecked };
+}
+
+/** A schema's validation rules: all but its documentation and default. */
+function rules(schema: JsonSchema): JsonSchema {
+  const { description: _d, default: _v, examples: _e, ...rest } = schema;
+  return rest;
+}
+
+/** A description without its "Default 0.5." sentence or "(default …)" remark. */
+const withoutDefault = (text: string): string => text.replace(/\s*\(default\b[^)]*\)|\s*\bDefault\s+\S+?\.(?=\s|$)/gi, "").trim();
+
+/** Adds one flag per field; commander stores it under the field's own (camelCase) name. Fields in `unchecked` are parsed, not checked. */
+export function addSchemaFlags(command: Command, fields: Readonly<Record<string, JsonSchema>>, unchecked: ReadonlySet<string> = new Set()): Command {
   for (const [field, schema] of Object.entries(fields)) {
     const short = SHORT[field] === undefined ? "" : `-${SHORT[field]}, `;
     if (schema.type === "boolean") {
@@ -31,7 +75,8 @@ export function addSchemaFlags(command: Command, fields: Readonly<Record<string,
       command.option(`${short}${negated ? flagName(field).replace(/^--/, "--no-") : flagName(field)}`, helpText(schema, false));
       continue;
     }
-    command.option(`${short}${flagName(field)} <${placeholder(schema)}>`, helpText(schema, true), (raw: string) => parseFlag(schema, raw, field));
+    const parse = unchecked.has(field) ? (raw: string) => parseRaw(schema, raw, field) : (raw: string) => parseFlag(schema, raw, field);
+    command.option(`${short}${flagName(field)} <${placeholder(schema)}>`, helpText(schema, true), parse);
   }
   return command;
 }

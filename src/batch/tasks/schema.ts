@@ -4,12 +4,14 @@
  * dead letter naming the field; a bad `--schema` stops the run before it starts.
  */
 import { InvalidInputError } from "../../errors.js";
-import { resultFields } from "../../tasks/registry.js";
+import { getTaskSpec, resultFields } from "../../tasks/registry.js";
 import { compileSchema } from "../../gliner2/model.js";
 import type { SchemaInput } from "../../gliner2/types.js";
 import { type JsonObject, kindOf, RecordError } from "../documents.js";
 import { defineGliner2Task } from "./define.js";
 import { textField } from "./fields.js";
+
+const OPTION_FIELDS = Object.keys(getTaskSpec("schema").options.properties);
 
 interface SchemaRequest {
   readonly text: string;
@@ -40,7 +42,8 @@ export const schemaTask = defineGliner2Task<SchemaRequest>({
     return { text, schema: schema as JsonObject as SchemaInput };
   },
   async run(model, requests, settings) {
-    const options = { threshold: settings.threshold, includeConfidence: settings.includeConfidence, includeSpans: settings.includeSpans, batchSize: settings.batchSize };
+    // Every schema-task option the run sets (threshold, includeConfidence, includeSpans, offsets, batchSize, ...).
+    const options = Object.fromEntries(OPTION_FIELDS.filter((f) => settings[f] !== undefined).map((f) => [f, settings[f]]));
     const results = await model.run("schema", requests, options);
     return results.map((result) => resultFields("schema", result));
   },

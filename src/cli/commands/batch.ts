@@ -7,26 +7,24 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { runLocalBatch, type BatchSummary } from "../../batch/local.js";
 import { formatSeconds, type ProgressMode } from "../../batch/progress.js";
-import { type BatchSettings, getTask, parseSettings, TASKS } from "../../batch/tasks.js";
+import { type BatchSettings, DEFAULT_SETTINGS, getTask, parseSettings, TASKS } from "../../batch/tasks.js";
 import { InvalidInputError } from "../../errors.js";
 import { QueueError } from "../../queue/connection.js";
 import { runDistributedBatch } from "../../queue/producer.js";
 import { printQueueStatus } from "../../queue/status.js";
 import { DEFAULT_QUEUE_NAME } from "../../queue/names.js";
 import { EXIT } from "../exit.js";
-import { DEFAULT_GLINER2_MODEL, DEFAULT_MODEL, loadGliner2FromFlags, loadModelFromFlags, type ModelFlags, parseInteger, parseList, parseNumber, withModelFlags } from "../io.js";
+import { TASK_SPECS } from "../../index.js";
+import { GLINER2_TASK_SPECS } from "../../tasks/registry.js";
+import { DEFAULT_GLINER2_MODEL, DEFAULT_MODEL, loadGliner2FromFlags, loadModelFromFlags, type ModelFlags, parseInteger, parseNumber, withModelFlags } from "../io.js";
+import { addSchemaFlags, givenFields, sharedTaskFields } from "../task-flags.js";
 
 interface BatchFlags extends ModelFlags {
   task: string;
   input?: string;
   output?: string;
   deadLetters?: string;
-  labels?: string[];
-  threshold?: number;
-  flatNer: boolean;
-  multiLabel?: boolean;
-  batchSize: number;
-  truncation: string;
+  schema?: string;
   chunkSize: number;
   queue?: string;
   queueName: string;
@@ -36,55 +34,35 @@ interface BatchFlags extends ModelFlags {
   maxPending: number;
   connectTimeout: number;
   progress?: boolean;
-  // task settings (see src/batch/settings.ts)
-  prompt?: string;
-  relations?: string;
-  entityLabels?: string[];
-  entityThreshold?: number;
-  relationThreshold?: number;
-  question?: string;
-  topK?: number;
-  classes?: string[];
-  instruction?: string;
-  polarities?: string[];
-  schema?: string;
-  includeConfidence?: boolean;
-  includeSpans?: boolean;
+  /** The task fields (labels, threshold, question, batchSize, ...: see {@link TASK_FLAGS}). */
+  [field: string]: unknown;
 }
+
+/**
+ * The task fields of every batch task as flags, generated from the registry's schemas as the task commands' are
+ * (task-flags.ts); `--schema` (a file here), `--chunk-size` (documents per write) and the model flags (`--word-splitter`, `--max-length`) are batch's own; a record's `words` and `entities` are its own, not a run's.
+ */
+const TASK_FLAGS = sharedTaskFields([...TASK_SPECS, ...GLINER2_TASK_SPECS], ["schema", "chunkSize", "chunkOverlap", "wordSplitter", "maxLength", "words", "entities"]);
 
 interface StatusFlags {
   json?: boolean;
 }
 
 export function registerBatchCommand(program: Command): void {
-  const batch = withModelFlags(
-    program
-      .command("batch")
-      .description("resumable corpus extraction: JSONL in → one result line per document out (local, or distributed with --queue)"),
+  const batch = addSchemaFlags(
+    withModelFlags(
+      program
+        .command("batch")
+        .description("resumable corpus extraction: JSONL in → one result line per document out (local, or distributed with --queue)"),
+    ),
+    TASK_FLAGS.fields,
+    TASK_FLAGS.unchecked,
   )
     .option("--task <name>", `what to extract: ${Object.keys(TASKS).join(", ")}`, "ner")
     .option("-i, --input <path>", "JSONL documents, one object per line: {\"id\"?, \"text\", ...task fields}")
     .option("-o, --output <path>", "results JSONL; rerunning the same command resumes it")
     .option("--dead-letters <path>", "rejected lines with their reasons (default: the output's name with .dead-letters.jsonl in place of .jsonl: out.jsonl → out.dead-letters.jsonl)")
-    .option("-l, --labels <list>", "ner/extract: labels for documents that carry none, e.g. person,organization", parseList)
-    .option("-t, --threshold <p>", "keep spans with probability above this (default: the task's, 0.5 for most)", parseNumber)
-    .option("--no-flat-ner", "keep nested entities (flatNer: false; flat by default)")
-    .option("--multi-label", "allow several labels on the same span (classify: every class found)")
-    .option("--prompt <text>", "relations/qa/summarize/classify/sentiment/keyphrases: the task prompt or template")
-    .option("-r, --relations <list|json>", 'relations: names "founder,CEO of" or a JSON array of {relation, pairsFilter?, distanceThreshold?}')
-    .option("-e, --entity-labels <list>", "relations: entity types of the NER step", parseList)
-    .option("--entity-threshold <p>", "relations: NER threshold", parseNumber)
-    .option("--relation-threshold <p>", "relations: relation threshold", parseNumber)
-    .option("-q, --question <text>", "qa: the question for documents without a \"question\"")
-    .option("-k, --top-k <n>", "qa/keyphrases: at most this many per document", parseInteger)
-    .option("-c, --classes <list>", "classify: classes for documents without \"classes\"", parseList)
-    .option("--instruction <text>", "extract: the instruction for documents without one")
-    .option("--polarities <list>", "sentiment: polarities to look for", parseList)
     .option("--schema <file.json>", "schema (GLiNER2): the schema for documents without \"schema\" (docs/gliner2.md)")
-    .option("--include-confidence", "schema: results carry confidences")
-    .option("--include-spans", "schema: span results carry start/end offsets")
-    .option("-b, --batch-size <n>", "texts per model call", parseInteger, 8)
-    .option("--truncation <mode>", "long texts: window, truncate or error", "window")
     .option("--chunk-size <n>", "documents per durable write (and per queue job)", parseInteger, 64)
     .option("--queue <redis-url>", "distribute over `gliner-ts worker` processes through BullMQ on this Redis, e.g. redis://127.0.0.1:6379/0")
     .option("--queue-name <name>", "BullMQ queue name (workers must use the same)", DEFAULT_QUEUE_NAME)
@@ -140,29 +118,11 @@ async function runBatch(flags: BatchFlags): Promise<void> {
   if (task.modelClass === "GLiNER2" && flags.queue !== undefined) {
     throw new InvalidInputError("queue", `--task ${task.name} runs locally only (queue workers load GLiNER models); drop --queue.`);
   }
-  const settings: BatchSettings = parseSettings(
-    definedOnly({
-      flatNer: flags.flatNer,
-      multiLabel: flags.multiLabel === true,
-      batchSize: flags.batchSize,
-      truncation: flags.truncation,
-      threshold: flags.threshold,
-      labels: flags.labels,
-      prompt: flags.prompt,
-      relations: flags.relations === undefined ? undefined : parseRelations(flags.relations),
-      entityLabels: flags.entityLabels,
-      entityThreshold: flags.entityThreshold,
-      relationThreshold: flags.relationThreshold,
-      question: flags.question,
-      topK: flags.topK,
-      classes: flags.classes,
-      instruction: flags.instruction,
-      polarities: flags.polarities,
-      schema: flags.schema === undefined ? undefined : await readJsonFile(flags.schema, "--schema"),
-      includeConfidence: flags.includeConfidence,
-      includeSpans: flags.includeSpans,
-    }),
-  );
+  const settings: BatchSettings = parseSettings({
+    ...DEFAULT_SETTINGS,
+    ...givenFields(flags, TASK_FLAGS.fields),
+    ...(flags.schema === undefined ? {} : { schema: await readJsonFile(flags.schema, "--schema") }),
+  });
   const progress: ProgressMode = flags.progress === false ? "off" : process.stderr.isTTY === true ? "bar" : "log";
   const common = { task, settings, input: flags.input, output: flags.output, chunkSize: flags.chunkSize, progress };
   const paths = flags.deadLetters === undefined ? {} : { deadLetters: flags.deadLetters };
@@ -206,20 +166,6 @@ async function readJsonFile(path: string, flag: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (cause) {
     throw new InvalidInputError(flag, `${flag} ${path} is not valid JSON: ${String(cause)}`, { cause });
-  }
-}
-
-function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-/** `--relations`: comma-separated names, or a JSON array of names and {relation, pairsFilter?, distanceThreshold?}. */
-function parseRelations(value: string): unknown {
-  if (!value.trim().startsWith("[")) return parseList(value);
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new InvalidInputError("relations", `--relations is not valid JSON: ${value.slice(0, 60)}`);
   }
 }
 
