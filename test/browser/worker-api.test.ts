@@ -28,6 +28,8 @@ interface ErrorReport {
   message: string;
   code?: string;
   argument?: string;
+  words?: number;
+  maxLength?: number;
   status?: number;
   isGlinerError: boolean;
   instanceOfClass: boolean;
@@ -163,8 +165,9 @@ describe("browser worker API", { skip: "skip" in chromium ? chromium.skip : fals
           await call();
           return "no error";
         } catch (error) {
-          const e = error as Error & { code?: string; argument?: string };
-          return { name: e.name, message: e.message, code: e.code, argument: e.argument, isGlinerError: client.isGlinerError(e), instanceOfClass: e instanceof cls };
+          const e = error as Error & { code?: string; argument?: string; words?: number; maxLength?: number };
+          const fields = e.maxLength === undefined ? {} : { words: e.words, maxLength: e.maxLength };
+          return { name: e.name, message: e.message, code: e.code, argument: e.argument, ...fields, isGlinerError: client.isGlinerError(e), instanceOfClass: e instanceof cls };
         }
       };
       await gliner.dispose();
@@ -195,6 +198,7 @@ describe("browser worker API", { skip: "skip" in chromium ? chromium.skip : fals
     expectError(run.emptyLabels, "INVALID_INPUT", /labels is empty/, "labels");
     expectError(run.badThreshold, "INVALID_INPUT", /threshold/, "threshold");
     expectError(run.tooLong, "TEXT_TOO_LONG", /400 words but the model takes at most 384/);
+    assert.deepEqual([(run.tooLong as ErrorReport).words, (run.tooLong as ErrorReport).maxLength], [400, 384], "TextTooLongError's fields cross the worker");
     expectError(run.notSendable, "INVALID_INPUT", /could not be sent to the worker/, "options");
     assert.deepEqual(run.truncations, [{ index: 0, words: 400, keptWords: 384 }]);
     assert.equal(run.modelWords, 384);
