@@ -107,7 +107,7 @@ async function runNer(flags: EvalFlags, data: string): Promise<void> {
       onProgress: (n) => bar?.increment(n),
       onDatasetDone: (scores, seconds) => {
         bar?.stop();
-        const truncated = scores.truncatedSentences > 0 ? `; ${scores.truncatedSentences} sentences cut to the model's max_len` : "";
+        const truncated = scores.truncatedSentences > 0 ? `; ${scores.truncatedSentences} sentences cut to the model's maxLength` : "";
         log(`${scores.name}: F1 ${(100 * scores.f1).toFixed(2)}% in ${seconds.toFixed(1)} s${truncated}`);
       },
     });
