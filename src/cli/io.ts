@@ -36,8 +36,8 @@ export async function loadModelFromFlags(flags: ModelFlags, extra: Pick<SessionO
 /** A GLiNER2 model from the same flags (converted on first use when the checkpoint has no ONNX). */
 export async function loadGliner2FromFlags(flags: ModelFlags): Promise<GLiNER2> {
   if (flags.maxLength !== undefined) {
-    // GLiNER2 reads every word unless a call says otherwise: the setting is per call (`gliner-ts schema --max-length`).
-    throw new InvalidInputError("maxLength", "--max-length is a per-call setting for GLiNER2 models: use it with `gliner-ts schema`, or pass maxLength in the request.");
+    // GLiNER2 reads every word unless a call says otherwise: `schema` and `batch --task schema` pass it per call.
+    throw new InvalidInputError("maxLength", "--max-length is a per-call setting for GLiNER2 models: pass maxLength in the request (POST /v1/schema), or use it with `gliner-ts schema` / `batch --task schema`.");
   }
   return GLiNER2.fromPretrained(flags.model, modelLoadOptions(flags));
 }

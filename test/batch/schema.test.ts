@@ -56,6 +56,19 @@ test("local batch: the library's results, per-line schemas, dead letters for bad
   assert.match(JSON.stringify(dead[0]), /buyer.*twice/);
 });
 
+test("--max-length reads the first words of each document, as batchExtract's maxLength", async () => {
+  const input = join(dir, "in-max.jsonl");
+  const output = join(dir, "out-max.jsonl");
+  const schemaFile = join(dir, "schema-max.json");
+  await writeFile(schemaFile, JSON.stringify(SCHEMA));
+  await writeFile(input, TEXTS.map((text, i) => JSON.stringify({ id: i, text })).join("\n"));
+  const run = await runCli(["batch", "--task", "schema", "-m", GLINER2_MODEL, "-i", input, "-o", output, "--schema", schemaFile, "--include-spans", "--max-length", "3", "--no-progress"]);
+  assert.equal(run.code, 0, run.stderr);
+  const expected = await model.batchExtract(TEXTS as string[], SCHEMA, { includeSpans: true, maxLength: 3 });
+  assert.notDeepEqual(expected, await model.batchExtract(TEXTS as string[], SCHEMA, { includeSpans: true }), "maxLength changes the results");
+  assert.deepEqual(readJsonl(output), expected.map((result, id) => ({ id, result })));
+});
+
 test("a bad --schema stops the run before any document; --queue is refused", async () => {
   const bad = join(dir, "bad.json");
   await writeFile(bad, JSON.stringify({ entities: [] }));

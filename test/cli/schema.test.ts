@@ -36,6 +36,14 @@ test("a text argument prints the library's result as one JSON line", async () =>
   assert.deepEqual(jsonLines(result.stdout), [{ result: await model.extract(TEXT, SCHEMA, { includeSpans: true, threshold: 0.4 }) }]);
 });
 
+test("--max-length reads only the first words, as the library's maxLength", async () => {
+  const result = await runCli(["schema", TEXT, "-m", GLINER2_MODEL, "--schema", schemaFile, "--include-spans", "-t", "0.4", "--max-length", "4"]);
+  assert.equal(result.code, 0, result.stderr);
+  const cut = await model.extract(TEXT, SCHEMA, { includeSpans: true, threshold: 0.4, maxLength: 4 });
+  assert.notDeepEqual(cut, await model.extract(TEXT, SCHEMA, { includeSpans: true, threshold: 0.4 }), "maxLength changes the result");
+  assert.deepEqual(jsonLines(result.stdout), [{ result: cut }]);
+});
+
 test("JSONL on stdin: ids (line numbers when absent), per-line schemas, chunked long mode", async () => {
   const input = [JSON.stringify({ id: "a", text: TEXT }), JSON.stringify({ text: "Berlin", schema: { entities: ["city"] } })].join("\n");
   const result = await runCli(["schema", "-m", GLINER2_MODEL, "-s", schemaFile, "--chunk-size", "8", "--chunk-overlap", "2", "--include-confidence"], { stdin: input });

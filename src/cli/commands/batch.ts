@@ -118,9 +118,12 @@ async function runBatch(flags: BatchFlags): Promise<void> {
   if (task.modelClass === "GLiNER2" && flags.queue !== undefined) {
     throw new InvalidInputError("queue", `--task ${task.name} runs locally only (queue workers load GLiNER models); drop --queue.`);
   }
+  const gliner2 = task.modelClass === "GLiNER2";
   const settings: BatchSettings = parseSettings({
     ...DEFAULT_SETTINGS,
     ...givenFields(flags, TASK_FLAGS.fields),
+    // --max-length: a load option for GLiNER models, a per-call option of GLiNER2's schema task.
+    ...(gliner2 && flags.maxLength !== undefined ? { maxLength: flags.maxLength } : {}),
     ...(flags.schema === undefined ? {} : { schema: await readJsonFile(flags.schema, "--schema") }),
   });
   const progress: ProgressMode = flags.progress === false ? "off" : process.stderr.isTTY === true ? "bar" : "log";
@@ -128,7 +131,7 @@ async function runBatch(flags: BatchFlags): Promise<void> {
   const paths = flags.deadLetters === undefined ? {} : { deadLetters: flags.deadLetters };
   let summary: BatchSummary;
   if (flags.queue === undefined) {
-    const model = task.modelClass === "GLiNER2" ? await loadGliner2FromFlags(gliner2Flags(flags)) : await loadModelFromFlags(flags);
+    const model = gliner2 ? await loadGliner2FromFlags({ ...gliner2Flags(flags), maxLength: undefined }) : await loadModelFromFlags(flags);
     try {
       summary = await runLocalBatch({ ...common, ...paths, model });
     } finally {

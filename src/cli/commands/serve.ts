@@ -85,7 +85,8 @@ async function runServe(flags: ServeFlags): Promise<void> {
     compatRoute: flags.compat ? flags.compatRoute : false,
     page: flags.page,
     logger: flags.log === true,
-    ...(flags.gliner2 === undefined ? {} : { gliner2: loadGliner2FromFlags({ ...flags, model: flags.gliner2 }) }),
+    // --max-length is the GLiNER model's; GLiNER2 requests carry their own maxLength.
+    ...(flags.gliner2 === undefined ? {} : { gliner2: loadGliner2FromFlags({ ...flags, model: flags.gliner2, maxLength: undefined }) }),
     batching: flags.batching
       ? { maxBatchSize: flags.maxBatchSize, maxWaitMs: flags.maxWaitMs, maxQueue: flags.maxQueue, timeoutMs: flags.timeoutMs }
       : { maxBatchSize: 1, maxWaitMs: 0, maxQueue: flags.maxQueue, timeoutMs: flags.timeoutMs },
