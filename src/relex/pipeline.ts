@@ -88,7 +88,7 @@ export async function predictRelexTexts(
   // The graph pairs the spans above one scalar threshold per batch: each text's lowest entity threshold, so that
   // every entity it can return is paired. Texts are batched with those of the same pairing threshold only, so a
   // text's relations never depend on the other texts of the call.
-  const pairing = requests.map((r) => Math.min(Math.fround(options.threshold), ...r.thresholds));
+  const pairing = requests.map((r) => r.thresholds.reduce((low, t) => Math.min(low, t), Math.fround(options.threshold)));
   for (const threshold of new Set(pairing)) {
     const own = passes.flatMap((p, i) => (pairing[p.request] === threshold ? [i] : []));
     for (const batch of planBatches(own.map((i) => (passes[i] as Pass).encoded.inputIds.length), options.batchSize)) {
