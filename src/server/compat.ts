@@ -112,11 +112,12 @@ export function registerCompatRoute(app: FastifyInstance, ctx: ServerContext, ro
       const settings = { threshold: body.threshold ?? DEFAULT_THRESHOLD, flatNer: body.flat_ner ?? true, multiLabel: body.multi_label ?? false };
       if (model.config.relex) {
         const relexSettings = { ...settings, relationThreshold: body.relation_threshold ?? settings.threshold };
-        const group = batchGroup<{ text: string; labels: string[]; relations: string[] }, RelationPrediction>(keyOf("compat-relex", relexSettings), (items) =>
+        const group = batchGroup<{ text: string; labels: string[]; relations: string[] }, RelationPrediction>(keyOf("compat-relex", relexSettings), (items, deadline) =>
           model.batchPredictRelations(items.map((i) => i.text), items.map((i) => i.labels), items.map((i) => i.relations), {
             ...relexSettings,
             batchSize: batching.maxBatchSize,
             truncation: "window",
+            ...(deadline === undefined ? {} : { signal: deadline }),
           }),
         );
         const found = await ctx.batcher.submit(group, { text: body.text, labels: body.labels, relations: body.relations ?? [] }, signal);

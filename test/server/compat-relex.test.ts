@@ -82,6 +82,23 @@ describe("server routes on a relex model", () => {
     assert.notDeepEqual(answers[0], answers[1]);
   });
 
+  test("a relex request's deadline reaches the relation call, whose signal stops its remaining passes", async () => {
+    const c = cases.find((k) => k.id === "rel_unicode")!;
+    const signals: unknown[] = [];
+    const original = model.batchPredictRelations.bind(model);
+    model.batchPredictRelations = (texts, labels, relations, options) => {
+      signals.push(options?.signal);
+      return original(texts, labels, relations, options);
+    };
+    try {
+      await post({ text: c.call.texts[0], labels: c.call.labels, relations: c.call.relations, flat_ner: true, multi_label: false });
+    } finally {
+      Reflect.deleteProperty(model, "batchPredictRelations");
+    }
+    assert.equal(signals.length, 1);
+    assert.ok(signals[0] instanceof AbortSignal);
+  });
+
   test("concurrent requests (the client's thread pool) each get their own text's answer; no relations asked: relations []", async () => {
     const c = cases.find((k) => k.id === "batch_5")!;
     const answers = await Promise.all(
