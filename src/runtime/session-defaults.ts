@@ -78,7 +78,7 @@ export interface WebMachineProfile {
 export const MAX_DEFAULT_WEB_THREADS = 4;
 
 /**
- * `ort.env.wasm.numThreads` unless the user gives `numThreads`: 1 without cross-origin isolation (no threads
+ * `ort.env.wasm.numThreads` unless the user gives `session.intraOpNumThreads`: 1 without cross-origin isolation (no threads
  * can start), else an estimate of the physical cores — half the logical ones, rounded up (SMT is the common
  * case, and the Node measurements prefer physical cores) — capped at {@link MAX_DEFAULT_WEB_THREADS}, leaving
  * cores to the page and to the browser, and because every WASM thread is one more Web Worker to start.

@@ -11,6 +11,7 @@ import { isUrlSource, memoryFiles, type ModelBytes, openHubRepo, openUrlFolder }
 import { ortError, wrapOrtSession } from "./ort-session.js";
 import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
 import { DEFAULT_LOG_LEVEL, resolveWebSessionOptions, resolveWebThreads, type WebMachineProfile } from "./session-defaults.js";
+import { emitWarningOnce } from "../warnings.js";
 
 type Ort = typeof ortWasm;
 
@@ -27,9 +28,8 @@ export interface WebRuntimeOptions {
    */
   wasmPaths?: string;
   /**
-   * WASM threads (`session.intraOpNumThreads` is the same setting under its Node name; this one wins). More
-   * than 1 needs a cross-origin isolated page (COOP/COEP headers). Default: 1 without isolation, else half of
-   * `navigator.hardwareConcurrency` rounded up, at most 4 (runtime/session-defaults.ts).
+   * @deprecated Pass `session: { intraOpNumThreads }`, the setting's one name in Node and the browser (it wins
+   * when both are given). Still honoured, with a one-time warning.
    */
   numThreads?: number;
   /** Cache API cache that keeps hub downloads (default "gliner-ts"); false: download every time. */
@@ -68,7 +68,10 @@ export function webRuntime(options: Omit<WebRuntimeOptions, "device"> & { device
       return isUrlSource(source) ? openUrlFolder(source, open, settings) : openHubRepo(source, open, settings);
     },
     async createSession(model: string | Uint8Array, session: SessionOptions): Promise<Session> {
-      const ort = await loadOrt(backend, options, resolveWebThreads(options.numThreads ?? session.intraOpNumThreads, webMachine()));
+      if (options.numThreads !== undefined) {
+        emitWarningOnce("gliner-ts: the web option numThreads is deprecated; pass session: { intraOpNumThreads } (its one name in Node and the browser).", "DeprecationWarning");
+      }
+      const ort = await loadOrt(backend, options, resolveWebThreads(session.intraOpNumThreads ?? options.numThreads, webMachine()));
       const settings = { ...resolveWebSessionOptions(session, backend === "webgpu" ? ["webgpu", "wasm"] : ["wasm"]) };
       ort.env.logLevel = session.logLevel ?? DEFAULT_LOG_LEVEL;
       // A string is a URL here: ORT fetches it itself.

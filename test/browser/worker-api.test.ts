@@ -74,7 +74,7 @@ describe("browser worker API", { skip: "skip" in chromium ? chromium.skip : fals
         const { gliner } = globalThis as unknown as PageGlobals;
         const endpoint = `${location.origin}/hub`;
         const progressFiles: string[] = [];
-        const info = await gliner.load(repo, { endpoint, numThreads: 2, onProgress: (p) => progressFiles.push(p.file) });
+        const info = await gliner.load(repo, { endpoint, session: { intraOpNumThreads: 2 }, onProgress: (p) => progressFiles.push(p.file) });
         const entities = await gliner.predictEntities(text, labels, options);
         return { isolated: crossOriginIsolated, info, entities, progressFiles: [...new Set(progressFiles)] };
       },

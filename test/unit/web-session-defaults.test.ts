@@ -68,18 +68,23 @@ test("no options: one thread without cross-origin isolation; half the logical co
   assert.equal(resolveWebThreads(undefined, { logicalCores: 0, crossOriginIsolated: true }), 1);
 });
 
-test("every explicit option reaches onnxruntime-web unchanged: numThreads (or session.intraOpNumThreads) and session options", async () => {
+test("every explicit option reaches onnxruntime-web unchanged: session.intraOpNumThreads (or the deprecated numThreads) and session options", async (t) => {
+  const warnings: string[] = [];
+  t.mock.method(process, "emitWarning", (message: string) => void warnings.push(message));
   setMachine(true, 8);
   const given = { graphOptimizationLevel: "basic", executionMode: "parallel", executionProviders: ["webgpu"], enableCpuMemArena: true, enableMemPattern: false } as const;
-  const { options, numThreads } = await asCreated({ numThreads: 7 }, { ...given, executionProviders: [...given.executionProviders], logLevel: "warning" });
+  const { options, numThreads } = await asCreated({}, { ...given, executionProviders: [...given.executionProviders], logLevel: "warning", intraOpNumThreads: 7 });
   assert.equal(numThreads, 7);
   assert.equal(options.logSeverityLevel, 2);
   for (const [key, value] of Object.entries(given)) assert.deepEqual(options[key as keyof typeof options], value, key);
   // An explicit thread count wins even where the default would be 1 (ORT itself then warns and uses one).
   setMachine(false, 8);
-  assert.equal((await asCreated({ numThreads: 2 })).numThreads, 2);
-  assert.equal((await asCreated({}, { intraOpNumThreads: 3 })).numThreads, 3, "the Node name of the same setting");
-  assert.equal((await asCreated({ numThreads: 1 }, { intraOpNumThreads: 3 })).numThreads, 1, "numThreads wins over intraOpNumThreads");
+  assert.equal((await asCreated({}, { intraOpNumThreads: 2 })).numThreads, 2);
+  assert.deepEqual(warnings, [], "the setting's one name warns of nothing");
+  assert.equal((await asCreated({ numThreads: 3 })).numThreads, 3, "the deprecated web option still works");
+  assert.equal((await asCreated({ numThreads: 1 }, { intraOpNumThreads: 3 })).numThreads, 3, "session.intraOpNumThreads wins over it");
+  assert.equal(warnings.length, 1, "one deprecation warning per process");
+  assert.match(String(warnings[0]), /numThreads is deprecated; pass session: \{ intraOpNumThreads \}/);
   assert.equal(resolveWebThreads(6, { logicalCores: 2, crossOriginIsolated: true }), 6);
 });
 
