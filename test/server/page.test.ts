@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { GLiNER } from "../../src/node.js";
+import { getTaskSpec } from "../../src/tasks/registry.js";
 import { type RunningServer, serve } from "../../src/server/serve.js";
 import { SPAN_MODEL } from "../helpers/fixtures.js";
 
@@ -212,6 +213,34 @@ describe("web page in Chromium", { skip: executablePath === undefined }, () => {
     assert.equal(await page.textContent("#details .empty"), "Nothing above the threshold 0.50: lower it, or change the labels, and run again.");
     await page.fill("#text", text);
     assert.deepEqual(pageErrors, []);
+  });
+
+  test("each task's threshold slider starts at the task registry's default (read from /openapi.json, no copy in the page)", async () => {
+    for (const [task, field] of [["ner", "threshold"], ["summarize", "threshold"], ["relations", "entityThreshold"], ["qa", "threshold"]] as const) {
+      await page.click(`#tasks button[data-task=${task}]`);
+      const expected = (getTaskSpec(task).options.properties[field] as { default?: number }).default;
+      assert.equal(typeof expected, "number", `${task}.${field} has a default in the registry`);
+      assert.equal(Number(await page.inputValue("#threshold")), expected, task);
+      assert.equal(await page.textContent("#threshold-value"), (expected as number).toFixed(2), task);
+    }
+    await page.click("#tasks button[data-task=ner]");
+
+    // The page keeps no copy: a server whose document says otherwise moves the slider.
+    const other = await browser.newPage();
+    try {
+      await other.addInitScript("globalThis.__name = (target) => target;");
+      await other.route("**/openapi.json", async (route) => {
+        const doc = (await (await route.fetch()).json()) as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: Record<string, { default?: number }> } }> } } }> };
+        (doc.paths["/v1/summarize"]?.post.requestBody.content["application/json"]?.schema.properties["threshold"] as { default?: number }).default = 0.4;
+        await route.fulfill({ json: doc });
+      });
+      await other.goto(`${server.url}/`);
+      await other.waitForSelector("body[data-ready=true]");
+      await other.click("#tasks button[data-task=summarize]");
+      assert.equal(Number(await other.inputValue("#threshold")), 0.4);
+    } finally {
+      await other.close();
+    }
   });
 
   for (const width of [360, 420]) {

@@ -2,7 +2,7 @@
 // build is available), and look at the result highlighted in the text or as JSON.
 
 import { chipInput } from "./chips.js";
-import { browserEngine, fetchModelInfo, serverEngine } from "./engine.js";
+import { browserEngine, fetchModelInfo, fetchThresholdDefaults, serverEngine } from "./engine.js";
 import { fieldTitles, missingInput, plainMessage } from "./messages.js";
 import { colourMap, drawArrows, installTooltip, renderJson, renderLegend, renderSpans } from "./render.js";
 import { TASKS } from "./tasks.js";
@@ -19,6 +19,8 @@ const state = {
   fields: {},
   last: undefined,
   colours: colourMap([]),
+  /** Default threshold per task, from the server's OpenAPI document (the task registry's defaults). */
+  thresholds: {},
 };
 
 function buildTaskNav(available) {
@@ -79,7 +81,7 @@ function selectTask(id) {
     }
     box.append(row);
   }
-  setThreshold(task.threshold ?? 0.5);
+  setThreshold(state.thresholds[id] ?? Number($("threshold").defaultValue));
   clearResult();
 }
 
@@ -212,6 +214,7 @@ async function init() {
   $("details").addEventListener("mouseover", (e) => highlightRelation(e.target instanceof Element ? e.target.closest("li[data-index]") : null));
   $("details").addEventListener("mouseleave", () => highlightRelation(null));
 
+  state.thresholds = await fetchThresholdDefaults();
   buildTaskNav(undefined);
   selectTask("ner");
   const info = await fetchModelInfo();

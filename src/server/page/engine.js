@@ -45,3 +45,23 @@ export async function fetchModelInfo() {
   if (!response?.ok) return undefined;
   return response.json();
 }
+
+/**
+ * Each task's default threshold, as the server's OpenAPI document states it (generated from the task registry,
+ * so the page never keeps a copy): `{ ner: 0.5, summarize: 0.25, ... }`. The slider's field is `threshold`, or
+ * `entityThreshold` for relations. Empty when the document cannot be read.
+ * @returns {Promise<Record<string, number>>}
+ */
+export async function fetchThresholdDefaults() {
+  const response = await fetch("./openapi.json").catch(() => undefined);
+  if (!response?.ok) return {};
+  const doc = await response.json().catch(() => ({}));
+  const defaults = {};
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const task = /^\/v1\/([a-z]+)$/.exec(path)?.[1];
+    const properties = item?.post?.requestBody?.content?.["application/json"]?.schema?.properties ?? {};
+    const value = properties.threshold?.default ?? properties.entityThreshold?.default;
+    if (task && typeof value === "number") defaults[task] = value;
+  }
+  return defaults;
+}

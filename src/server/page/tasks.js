@@ -130,7 +130,6 @@ export const TASKS = {
   summarize: {
     title: "Summary",
     compact: true,
-    threshold: 0.25,
     request: (text, threshold) => ({ text, threshold }),
     view: (r) => {
       const box = el("blockquote", "summary", r.summary || "—");
