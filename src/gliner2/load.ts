@@ -4,6 +4,7 @@
  */
 import { GlinerError, ModelLoadError, WrongModelClassError } from "../errors.js";
 import { type LoadOptions, openSession, readJson, readTokenizer } from "../model/load.js";
+import { checkEmbeddingRows } from "../model/onnx-embedding.js";
 import { isGliner2Config } from "../model/load.js";
 import { onnxCandidates, onnxFileForDtype } from "../model/files.js";
 import type { ModelFiles, Runtime, Session } from "../runtime/runtime.js";
@@ -59,10 +60,13 @@ export async function loadGliner2(
   if (convert !== undefined && options.onnxFile === undefined && !(await hasOnnx(files, options))) {
     return loadGliner2(runtime, await convert(source, options), options);
   }
-  const encoder = new SequenceEncoder(await readTokenizer(files));
+  const tokenizer = await readTokenizer(files);
+  const encoder = new SequenceEncoder(tokenizer);
   let opened;
   try {
-    opened = await openSession(runtime, files, options);
+    opened = await openSession(runtime, files, options, undefined, {
+      beforeCreate: async (located) => void (await checkEmbeddingRows(runtime, located, tokenizer.idCount, files.description)),
+    });
   } catch (error) {
     if (!(error instanceof ModelLoadError) || !/^No ONNX file/.test(error.message)) throw error;
     throw new ModelLoadError(

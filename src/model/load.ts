@@ -12,6 +12,7 @@ import { checkWordSplitter } from "../validate.js";
 import { emitWarningOnce } from "../warnings.js";
 import { isBiEncoder, type ModelConfig, parseModelConfig } from "./config.js";
 import { onnxCandidates, onnxFileForDtype } from "./files.js";
+import { checkEmbeddingRows, VocabularyMismatchError } from "./onnx-embedding.js";
 import { biEncoderOnnxFiles, firstPresent, loadLabelsEncoder } from "./load-labels.js";
 import { WordTokenizer } from "./tokenizer.js";
 import { checkRelexSignature, checkRelexTokens, relexConvertHint, RelexOnnxMissingError } from "../relex/model-check.js";
@@ -80,10 +81,19 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
 
   const file = options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32");
   const candidates = options.onnxFile === undefined && biEncoder ? await biEncoderOnnxFiles(files, file) : onnxCandidates(file);
-  const { session, onnxFile } = await openSession(runtime, files, options, candidates, config.relex ? relexConvertHint(source) : undefined).catch(
+  const checks: SessionChecks = {
+    ...(config.relex ? { convertHint: relexConvertHint(source) } : {}),
+    beforeCreate: async (located) => {
+      // The model's own rows decide; the config's vocab_size only when the ONNX file does not tell them.
+      const table = await checkEmbeddingRows(runtime, located, tokenizer.idCount, files.description);
+      if (table === undefined && !biEncoder) checkConfigVocabSize(config, tokenizer, files);
+    },
+  };
+  const { session, onnxFile } = await openSession(runtime, files, options, candidates, checks).catch(
     (error: unknown) => {
       // No relex ONNX of gliner-ts: a distinct error, so that the Node entry can convert the checkpoint instead.
-      throw config.relex && error instanceof ModelLoadError ? new RelexOnnxMissingError(error.message, { cause: error }) : error;
+      const convertible = error instanceof ModelLoadError && !(error instanceof VocabularyMismatchError);
+      throw config.relex && convertible ? new RelexOnnxMissingError(error.message, { cause: error }) : error;
     },
   );
   const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, session, options) : undefined;
@@ -108,13 +118,20 @@ export async function readTokenizer(files: ModelFiles): Promise<WordTokenizer> {
   });
 }
 
+export interface SessionChecks {
+  /** Said when no ONNX file is found or ONNX Runtime refuses it (how to get a fitting one). */
+  convertHint?: string;
+  /** Runs on the located file before ONNX Runtime loads it: a refusal here costs no session. */
+  beforeCreate?: (located: { name: string; model: string | Uint8Array }) => Promise<void>;
+}
+
 /** The first present ONNX file of `candidates` (default: `onnxFile`/`dtype`, onnx/ then the root) in a session. */
 export async function openSession(
   runtime: Runtime,
   files: ModelFiles,
   options: LoadOptions,
   candidates = onnxCandidates(options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32")),
-  convertHint?: string,
+  { convertHint, beforeCreate }: SessionChecks = {},
 ): Promise<{ session: Session; onnxFile: string }> {
   const located = await firstPresent(files, candidates);
   if (located === undefined) {
@@ -126,6 +143,7 @@ export async function openSession(
   // A wrong setting is the caller's error, not a load failure.
   policyFor(runtime, options.session ?? {});
   logSeverity(options.session?.logLevel);
+  await beforeCreate?.(located);
   let session: Session;
   try {
     session = await createSessionWithPolicy(runtime, located.model, options.session ?? {});
@@ -162,9 +180,12 @@ function checkPromptTokens(config: ModelConfig, tokenizer: WordTokenizer, files:
   if (tokenizer.tokenId(config.sepToken) === undefined) {
     throw new ModelLoadError(`The tokenizer of ${files.description} has no "${config.sepToken}" token.`);
   }
-  // Ids past the embedding rows would fail inside ONNX Runtime (or read another token's row on some backends).
+}
+
+/** The fallback of checkEmbeddingRows for ONNX files whose embedding table is not found by name. */
+function checkConfigVocabSize(config: ModelConfig, tokenizer: WordTokenizer, files: ModelFiles): void {
   if (config.vocabSize !== undefined && tokenizer.idCount > config.vocabSize) {
-    throw new ModelLoadError(
+    throw new VocabularyMismatchError(
       `The tokenizer of ${files.description} has ids up to ${tokenizer.idCount - 1} but gliner_config.json's "vocab_size" ` +
         `(the model's embedding rows) is ${config.vocabSize}; the tokenizer does not belong to this model.`,
     );

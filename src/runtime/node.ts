@@ -3,7 +3,7 @@
  * huggingface_hub-compatible cache (node-hub.ts). The only core file that imports onnxruntime-node.
  */
 import { readFileSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -11,11 +11,26 @@ import { InvalidInputError, ModelLoadError } from "../errors.js";
 import { downloadHubFile } from "./node-hub.js";
 import { createWorkerSession } from "./node-workers.js";
 import { ortError, wrapOrtSession } from "./ort-session.js";
-import type { ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
+import type { ByteSource, ModelFiles, OpenOptions, Runtime, Session, SessionOptions } from "./runtime.js";
 import { logSeverity, type MachineProfile, type ResolvedSessionOptions, resolveSessionOptions } from "./session-defaults.js";
 
 export function nodeRuntime(): Runtime {
-  return { name: "node", openModel, createSession, memoryMb: () => process.memoryUsage.rss() / 2 ** 20 };
+  return { name: "node", openModel, createSession, openModelBytes, memoryMb: () => process.memoryUsage.rss() / 2 ** 20 };
+}
+
+/** Positional reads on a file handle: the load-time checks never read a (multi-GB) model whole. */
+async function openModelBytes(path: string): Promise<ByteSource> {
+  const handle = await open(path, "r");
+  const { size } = await handle.stat();
+  return {
+    size,
+    async read(position, length) {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      return buffer.subarray(0, bytesRead);
+    },
+    close: () => handle.close(),
+  };
 }
 
 async function openModel(source: string, options: OpenOptions): Promise<ModelFiles> {

@@ -115,6 +115,17 @@ export interface ModelFiles {
   locateModel(name: string): Promise<string | Uint8Array | undefined>;
 }
 
+/**
+ * Random access to a file's bytes without reading it whole: the load-time checks read a few KB of a model file
+ * that may be gigabytes (model/onnx-embedding.ts).
+ */
+export interface ByteSource {
+  readonly size: number;
+  /** Up to `length` bytes from `position` (fewer only at the end of the file). */
+  read(position: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
 export interface DownloadProgress {
   readonly file: string;
   readonly loaded: number;
@@ -136,6 +147,11 @@ export interface Runtime {
   /** Resolves a model source (folder, hub repo id, URL; runtime-specific) to its files. */
   openModel(source: string, options: OpenOptions): Promise<ModelFiles>;
   createSession(model: string | Uint8Array, options: SessionOptions): Promise<Session>;
+  /**
+   * Positional reads of a model that `locateModel` gave as a string (a path in Node); runtimes without it
+   * (the browser, where such a string is a URL) skip the checks that read the ONNX file.
+   */
+  openModelBytes?(model: string): Promise<ByteSource>;
   /** The process's resident memory in MB, for `recycleAfterMb`; runtimes without it cannot recycle. */
   memoryMb?(): number;
 }
