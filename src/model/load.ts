@@ -81,11 +81,12 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
 
   const file = options.onnxFile ?? onnxFileForDtype(options.dtype ?? "fp32");
   const candidates = options.onnxFile === undefined && biEncoder ? await biEncoderOnnxFiles(files, file) : onnxCandidates(file);
+  const convertHint = config.relex ? relexConvertHint(source) : undefined;
   const checks: SessionChecks = {
-    ...(config.relex ? { convertHint: relexConvertHint(source) } : {}),
+    ...(convertHint === undefined ? {} : { convertHint }),
     beforeCreate: async (located) => {
       // The model's own rows decide; the config's vocab_size only when the ONNX file does not tell them.
-      const table = await checkEmbeddingRows(runtime, located, tokenizer.idCount, files.description);
+      const table = await checkEmbeddingRows(runtime, located, tokenizer.idCount, files.description, convertHint);
       if (table === undefined && !biEncoder) checkConfigVocabSize(config, tokenizer, files);
     },
   };

@@ -77,6 +77,7 @@ export async function checkEmbeddingRows(
   located: { readonly name: string; readonly model: string | Uint8Array },
   tokenizerIds: number,
   description: string,
+  convertHint?: string,
 ): Promise<EmbeddingTable | undefined> {
   const source = typeof located.model === "string" ? await runtime.openModelBytes?.(located.model).catch(() => undefined) : memoryByteSource(located.model);
   if (source === undefined) return undefined;
@@ -85,8 +86,7 @@ export async function checkEmbeddingRows(
     throw new VocabularyMismatchError(
       `The tokenizer of ${description} (tokenizer.json) produces ids up to ${tokenizerIds - 1}, but the word-embedding table ` +
         `"${table.name}" of ${located.name} has ${table.rows} rows (ids 0–${table.rows - 1}): the tokenizer does not belong to this ` +
-        `model. Put the tokenizer.json (and tokenizer_config.json) the model was exported with next to it, or convert the ` +
-        `checkpoint again together with its own tokenizer ("gliner-ts convert").`,
+        `model. ${convertHint ?? `Put the tokenizer.json (and tokenizer_config.json) the model was exported with next to it, or convert the checkpoint again together with its own tokenizer ("gliner-ts convert").`}`,
     );
   }
   return table;

@@ -62,6 +62,12 @@ describe("relex models", () => {
     try {
       await cp(relexDir("relex-span"), wrong, { recursive: true });
       await cp(join(SPAN_MODEL, "onnx"), join(wrong, "onnx"), { recursive: true }); // an ONNX without the relation head
+      // Its 8003 embedding rows are fewer than the relex tokenizer's 8004 ids: the vocabulary check refuses first.
+      await assert.rejects(GLiNER.fromPretrained(wrong, { onnxFile: "onnx/model.onnx" }), (e: unknown) =>
+        isGlinerError(e) && /has 8003 rows/.test(e.message) && e.message.includes(`npx gliner-ts convert ${wrong} --out <folder>`),
+      );
+      // An ONNX with rows enough (bi-span's, 8100) reaches the signature check.
+      await cp(join(SPAN_MODEL, "..", "bi-span", "onnx", "model.onnx"), join(wrong, "onnx", "model.onnx"));
       await assert.rejects(GLiNER.fromPretrained(wrong, { onnxFile: "onnx/model.onnx" }), (e: unknown) =>
         isGlinerError(e) && /not a gliner-ts relex graph/.test(e.message) && /npx gliner-ts convert/.test(e.message),
       );
