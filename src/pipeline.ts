@@ -12,7 +12,7 @@
 import type { Candidate, DecodeItem } from "./decode/candidates.js";
 import { InvalidInputError } from "./errors.js";
 import { toEntities } from "./decode/entities.js";
-import { inSlices } from "./decode/slices.js";
+import { inSlices, type Steps } from "./decode/slices.js";
 import { spanCandidateSteps } from "./decode/span-logits.js";
 import { tokenCandidateSteps } from "./decode/token-logits.js";
 import { runModel } from "./inference/run.js";
@@ -109,18 +109,9 @@ export async function predictTexts(
     requests.forEach((request, index) => checkLabelTokens(request.labels, special, requests.length === 1 ? "labels" : `labels (text ${index})`));
   }
   const passes: Pass[] = [];
-  const plans = requests.map((request, index): TextPlan => {
-    const plan = planText(model, request, index, options, passes.length);
-    const prefix = plan.promptWords.map((w) => w.text);
-    for (const range of plan.ranges) {
-      const passWords = [...prefix, ...plan.words.slice(range.from, range.to).map((w) => w.text)];
-      plan.groups.forEach((group, g) => {
-        const labels = plan.groups.length === 1 ? request.labels : group.map((l) => request.labels[l] as string);
-        passes.push({ request: index, group: g, labels, encoded: encodePrompt(labels, passWords, model.config, model.tokenizer) });
-      });
-    }
-    return plan;
-  });
+  // Planning long texts (words, sub-token counts, one encoded prompt per pass) is tens of milliseconds per
+  // 8,000 words: it pauses after each text and pass, like decoding, so the event loop is never held long.
+  const plans = await inSlices(planAll(model, requests, options, passes), options.signal);
 
   // Each window's label groups are selected as soon as all of them are decoded, so at most one window's raw
   // candidates per lane are held at a time (a low threshold can make hundreds of thousands per pass).
@@ -167,6 +158,26 @@ export async function predictTexts(
     });
   }
   return results;
+}
+
+/** Every text's plan, and its passes appended to `passes`, with a pause point after each text and pass. */
+function* planAll(model: LoadedModel, requests: readonly TextRequest[], options: PipelineOptions, passes: Pass[]): Steps<TextPlan[]> {
+  const plans: TextPlan[] = [];
+  for (const [index, request] of requests.entries()) {
+    const plan = planText(model, request, index, options, passes.length);
+    plans.push(plan);
+    yield;
+    const prefix = plan.promptWords.map((w) => w.text);
+    for (const range of plan.ranges) {
+      const passWords = [...prefix, ...plan.words.slice(range.from, range.to).map((w) => w.text)];
+      for (const [g, group] of plan.groups.entries()) {
+        const labels = plan.groups.length === 1 ? request.labels : group.map((l) => request.labels[l] as string);
+        passes.push({ request: index, group: g, labels, encoded: encodePrompt(labels, passWords, model.config, model.tokenizer) });
+        yield;
+      }
+    }
+  }
+  return plans;
 }
 
 /** One span per (start, end, label), the best-scored (windows repeat the prompt), in prompt order. */
