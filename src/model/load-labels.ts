@@ -11,6 +11,7 @@ import type { ModelFiles, Runtime, Session } from "../runtime/runtime.js";
 import type { ModelConfig } from "./config.js";
 import { onnxCandidates } from "./files.js";
 import { type LoadOptions, readJson } from "./load.js";
+import { checkEmbeddingRows } from "./onnx-embedding.js";
 import { WordTokenizer } from "./tokenizer.js";
 
 export const LABELS_ENCODER_FOLDER = "labels_encoder";
@@ -31,7 +32,7 @@ export async function loadLabelsEncoder(
   runtime: Runtime,
   files: ModelFiles,
   config: ModelConfig,
-  main: Session,
+  main: { session: Session; onnxFile: string },
   options: LoadOptions,
 ): Promise<LabelsEncoder> {
   const cacheSize = options.labelCacheSize;
@@ -39,8 +40,18 @@ export async function loadLabelsEncoder(
     throw new InvalidInputError("labelCacheSize", `labelCacheSize must be a non-negative integer (0 turns the cache off); got ${String(cacheSize)}.`);
   }
   const tokenizer = await labelsTokenizer(runtime, files, config, options);
-  const input: LabelsInput = main.inputNames.includes("labels_embeddings") ? "embeddings" : "tokens";
+  const input: LabelsInput = main.session.inputNames.includes("labels_embeddings") ? "embeddings" : "tokens";
   const located = await firstPresent(files, onnxCandidates(LABELS_ENCODER_ONNX));
+  // The labels encoder's table: in labels_encoder.onnx, or inside a labels-as-tokens main graph.
+  const tableFile = located ?? (await firstPresent(files, [main.onnxFile]));
+  if (tableFile !== undefined) {
+    try {
+      await checkEmbeddingRows(runtime, tableFile, tokenizer.idCount, files.description, { labels: true });
+    } catch (refusal) {
+      await main.session.release();
+      throw refusal;
+    }
+  }
   if (input === "embeddings" && located === undefined) {
     throw new ModelLoadError(
       `${files.description} has a graph that takes label embeddings but no onnx/${LABELS_ENCODER_ONNX} to compute them; ` +

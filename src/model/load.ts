@@ -86,7 +86,7 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
     ...(convertHint === undefined ? {} : { convertHint }),
     beforeCreate: async (located) => {
       // The model's own rows decide; the config's vocab_size only when the ONNX file does not tell them.
-      const table = await checkEmbeddingRows(runtime, located, tokenizer.idCount, files.description, convertHint);
+      const table = await checkEmbeddingRows(runtime, located, tokenizer.idCount, files.description, { convertHint });
       if (table === undefined && !biEncoder) checkConfigVocabSize(config, tokenizer, files);
     },
   };
@@ -97,7 +97,7 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
       throw config.relex && convertible ? new RelexOnnxMissingError(error.message, { cause: error }) : error;
     },
   );
-  const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, session, options) : undefined;
+  const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, { session, onnxFile }, options) : undefined;
   if (config.relex) checkRelexSignature(config, session, onnxFile, source);
   else checkSignature(config, session, onnxFile);
   return { config, tokenizer, session, source: files.description, onnxFile, ...(labels ? { labels } : {}) };

@@ -37,15 +37,22 @@ export interface EmbeddingTable {
  * A bi-encoder's labels encoder has its own table (and tokenizer): not this one.
  */
 export function isTextEmbeddingName(name: string): boolean {
-  return /(?:^|[./])(?:word|tok)_embeddings\.weight(?:\.fp16|_fp16|_quantized)?$/.test(name) && !/labels_encoder/.test(name);
+  return TABLE_NAME.test(name) && !/labels_encoder/.test(name);
 }
+
+/** A bi-encoder's labels-encoder table (in model.onnx's labels-as-tokens graph and in labels_encoder.onnx). */
+export function isLabelsEmbeddingName(name: string): boolean {
+  return TABLE_NAME.test(name) && /labels_encoder/.test(name);
+}
+
+const TABLE_NAME = /(?:^|[./])(?:word|tok)_embeddings\.weight(?:\.fp16|_fp16|_quantized)?$/;
 
 /**
  * The text embedding's table in an ONNX model, or undefined when it cannot be told: no initializer named like
  * one (exports that renamed it, e.g. `onnx::Gather_123`), several with different rows, or a file the walker does
  * not understand (truncated, garbage, too many fields). Never throws: an unreadable file is ONNX Runtime's to refuse.
  */
-export async function findTextEmbedding(source: ByteSource): Promise<EmbeddingTable | undefined> {
+export async function findTextEmbedding(source: ByteSource, isTable: (name: string) => boolean = isTextEmbeddingName): Promise<EmbeddingTable | undefined> {
   try {
     const cursor = new Cursor(source);
     const found: EmbeddingTable[] = [];
@@ -54,7 +61,7 @@ export async function findTextEmbedding(source: ByteSource): Promise<EmbeddingTa
       for await (const init of cursor.fields(graph.at, graph.end)) {
         if (init.field !== GRAPH_INITIALIZER || init.wire !== WIRE_LENGTH) continue;
         const table = await tensorHeader(cursor, init.at, init.end);
-        if (table !== undefined && isTextEmbeddingName(table.name)) found.push(table);
+        if (table !== undefined && isTable(table.name)) found.push(table);
       }
     }
     const rows = new Set(found.map((t) => t.rows));
@@ -77,14 +84,14 @@ export async function checkEmbeddingRows(
   located: { readonly name: string; readonly model: string | Uint8Array },
   tokenizerIds: number,
   description: string,
-  convertHint?: string,
+  { convertHint, labels = false }: { convertHint?: string | undefined; labels?: boolean } = {},
 ): Promise<EmbeddingTable | undefined> {
   const source = typeof located.model === "string" ? await runtime.openModelBytes?.(located.model).catch(() => undefined) : memoryByteSource(located.model);
   if (source === undefined) return undefined;
-  const table = await findTextEmbedding(source).finally(() => source.close().catch(() => {}));
+  const table = await findTextEmbedding(source, labels ? isLabelsEmbeddingName : isTextEmbeddingName).finally(() => source.close().catch(() => {}));
   if (table !== undefined && tokenizerIds > table.rows) {
     throw new VocabularyMismatchError(
-      `The tokenizer of ${description} (tokenizer.json) produces ids up to ${tokenizerIds - 1}, but the word-embedding table ` +
+      `The ${labels ? "labels tokenizer" : "tokenizer"} of ${description} (${labels ? "labels_encoder/tokenizer.json" : "tokenizer.json"}) produces ids up to ${tokenizerIds - 1}, but the word-embedding table ` +
         `"${table.name}" of ${located.name} has ${table.rows} rows (ids 0–${table.rows - 1}): the tokenizer does not belong to this ` +
         `model. ${convertHint ?? `Put the tokenizer.json (and tokenizer_config.json) the model was exported with next to it, or convert the checkpoint again together with its own tokenizer ("gliner-ts convert").`}`,
     );

@@ -96,6 +96,19 @@ describe("tokenizer vs the ONNX model's embedding rows", () => {
     );
   });
 
+  test("bi-encoders: a labels tokenizer with more ids than the labels encoder's 3042 rows is refused (both graphs)", async () => {
+    const extended = (t: Json) => {
+      const added = (t["added_tokens"] ?? []) as Json[];
+      t["added_tokens"] = [...added, { id: 3042, content: "[EXTRA]", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }];
+    };
+    const target = await variant("bi-labels-extended", "bi-span", { "labels_encoder/tokenizer.json": extended });
+    const refused = (e: unknown) =>
+      e instanceof ModelLoadError && /labels tokenizer .*labels_encoder\/tokenizer\.json\) produces ids up to 3042/.test(e.message) && /has 3042 rows/.test(e.message);
+    // labels_encoder.onnx (labels as embeddings), and the labels-as-tokens graph that holds the table itself.
+    await assert.rejects(GLiNER.fromPretrained(target), refused);
+    await assert.rejects(GLiNER.fromPretrained(target, { onnxFile: "onnx/model.onnx" }), refused);
+  });
+
   test("an embedding the walker cannot find by name: the config's vocab_size decides, and without it the model loads", async () => {
     const renamed = async (name: string, config: (c: Json) => void) => {
       const target = await foreignTokenizer(name, config);
