@@ -176,34 +176,27 @@ test("the policy: off unless recycleAfterMb > 0, idle 2 s by default, nonsense r
   assert.throws(() => recyclePolicy({ recycleAfterMb: 1, recycleIdleMs: 1.5 }), (e: unknown) => e instanceof InvalidInputError && e.argument === "session.recycleIdleMs");
 });
 
+/** Sessions created (so far) after a run that left the process at `mb`, then `idleMs` of quiet. */
+async function createdAfterRunAt(session: Session, mb: number, idleMs: number): Promise<number> {
+  memory = mb;
+  await idOf(session);
+  mock.timers.tick(idleMs);
+  await settle();
+  return made.length;
+}
+
 test('"auto": the threshold is the size after loading, at least 512 MB — a large model is not re-created after ordinary batches', async () => {
   const small = await recyclingSession(create, { afterMb: "auto", idleMs: 1000 }, () => memory); // loaded at 200 MB
   assert.equal(small.recycling?.().thresholdMb, 512);
-  memory = 200 + 512; // not more than 512 above
-  await idOf(small);
-  mock.timers.tick(1000);
-  await settle();
-  assert.equal(made.length, 1, "712 MB: no re-creation");
-  memory = 713;
-  await idOf(small);
-  mock.timers.tick(1000);
-  await settle();
-  assert.equal(made.length, 2, "713 MB: re-created");
+  assert.equal(await createdAfterRunAt(small, 200 + 512, 1000), 1, "712 MB, not more than 512 above: no re-creation");
+  assert.equal(await createdAfterRunAt(small, 713, 1000), 2, "713 MB: re-created");
   await small.release();
 
   made = [];
   memory = 2200; // a large model, loaded
   const large = await recyclingSession(create, { afterMb: "auto", idleMs: 1000 }, () => memory);
   assert.equal(large.recycling?.().thresholdMb, 2200);
-  memory = 3400; // an ordinary batch's arena on top: +1.2 GB
-  await idOf(large);
-  mock.timers.tick(60_000);
-  await settle();
-  assert.equal(made.length, 1, "+1,200 MB on a 2,200 MB model: kept");
-  memory = 4401;
-  await idOf(large);
-  mock.timers.tick(1000);
-  await settle();
-  assert.equal(made.length, 2, "doubled: re-created");
+  assert.equal(await createdAfterRunAt(large, 3400, 60_000), 1, "an ordinary batch's arena on top (+1,200 MB on a 2,200 MB model): kept");
+  assert.equal(await createdAfterRunAt(large, 4401, 1000), 2, "doubled: re-created");
   await large.release();
 });
