@@ -1,6 +1,6 @@
 /**
  * A run's settings: the flags of `gliner-ts batch` as JSON, because they travel with every queued job and are
- * checked again by each worker. Fields a task does not use are ignored by it; per-record fields (a record's own
+ * checked again by each worker. A setting the chosen task does not take is refused when the run starts; per-record fields (a record's own
  * `labels`, `question`, `classes`, ...) override the matching setting for that document. Besides the fields
  * below, any registered task's option or input field may be set (e.g. `labelThresholds`, `window`); the chosen
  * task's schema checks it when the run starts. Other names are refused.

@@ -21,6 +21,8 @@ interface Prepared {
   readonly options: Record<string, unknown>;
 }
 
+/** Settings every run carries (with defaults), whatever the task: not the user's choice, so never "unused". */
+const ALWAYS_SET = new Set(["flatNer", "multiLabel", "batchSize", "truncation"]);
 const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 const pick = (from: object, names: readonly string[]) =>
   Object.fromEntries(names.filter((n) => (from as Record<string, unknown>)[n] !== undefined).map((n) => [n, (from as Record<string, unknown>)[n]]));
@@ -37,6 +39,14 @@ function batchTask(spec: TaskSpec): BatchTask {
     name: spec.name,
     description: `{"text"${inputFields.map((f) => `, "${f}"${required.includes(f) ? "" : "?"}`).join("")}} → {${resultNames.map((n) => `"${n}"`).join(", ")}}`,
     async checkSettings(settings) {
+      // A setting the task does not take would be dropped without a word (`--question` with `--task ner`).
+      const unused = Object.keys(settings).filter((k) => settings[k] !== undefined && !ALWAYS_SET.has(k) && !inputFields.includes(k) && !runFields.includes(k));
+      if (unused.length > 0) {
+        throw new InvalidInputError(
+          unused[0] as string,
+          `the ${spec.name} task takes no ${unused.map(flag).join(", ")}; its settings are ${[...inputFields, ...runFields].map(flag).join(", ")}. Drop ${unused.length === 1 ? "it" : "them"} or choose the task that uses ${unused.length === 1 ? "it" : "them"}.`,
+        );
+      }
       checkInputFields(spec.name, pick(settings, inputFields), flag);
       // Zero inputs: the schemas and the task's own checks run, the model is never reached.
       await runTask(UNCALLABLE_ENGINE, spec.name, [], runOptions(settings));

@@ -41,9 +41,21 @@ async function batch(task: string, records: object[], settings: Partial<BatchSet
   return { results: readJsonl(output), dead: readJsonl(join(dir, `out-${counter}.dead-letters.jsonl`)) };
 }
 
+const LABELS_FOR_SETTINGS = ["person"];
+
 describe("batch tasks equal the GLiNER methods", () => {
   test("the registry lists ner, the seven multitask tasks and the GLiNER2 schema task", () => {
     assert.deepEqual(Object.keys(TASKS).sort(), ["classify", "extract", "keyphrases", "ner", "qa", "relations", "schema", "sentiment", "summarize"]);
+  });
+
+  test("a setting the chosen task does not take is refused before any document runs, naming it and the task's settings", async () => {
+    await getTask("ner").checkSettings({ ...DEFAULT_SETTINGS, labels: LABELS_FOR_SETTINGS });
+    await assert.rejects(getTask("ner").checkSettings({ ...DEFAULT_SETTINGS, labels: LABELS_FOR_SETTINGS, question: "Who?" }), (e: unknown) => {
+      assert.ok(e instanceof InvalidInputError);
+      assert.match(e.message, /^the ner task takes no --question; its settings are .*--labels.*\. Drop it or choose the task that uses it\.$/);
+      return true;
+    });
+    await assert.rejects(getTask("qa").checkSettings({ ...DEFAULT_SETTINGS, question: "Who?", classes: ["a"], labels: ["x"] }), /the qa task takes no --classes, --labels;/);
   });
 
   test("a job naming an Object member as its task is refused like any unknown task (a queue job is input)", () => {
