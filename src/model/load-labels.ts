@@ -44,14 +44,8 @@ export async function loadLabelsEncoder(
   const located = await firstPresent(files, onnxCandidates(LABELS_ENCODER_ONNX));
   // The labels encoder's table: in labels_encoder.onnx, or inside a labels-as-tokens main graph.
   const tableFile = located ?? (await firstPresent(files, [main.onnxFile]));
-  if (tableFile !== undefined) {
-    try {
-      await checkEmbeddingRows(runtime, tableFile, tokenizer.idCount, files.description, { labels: true });
-    } catch (refusal) {
-      await main.session.release();
-      throw refusal;
-    }
-  }
+  // A refusal here releases the main session in the caller (load.ts), as every refusal after it was created.
+  if (tableFile !== undefined) await checkEmbeddingRows(runtime, tableFile, tokenizer.idCount, files.description, { labels: true });
   if (input === "embeddings" && located === undefined) {
     throw new ModelLoadError(
       `${files.description} has a graph that takes label embeddings but no onnx/${LABELS_ENCODER_ONNX} to compute them; ` +

@@ -97,10 +97,16 @@ export async function loadModel(runtime: Runtime, source: string, options: LoadO
       throw config.relex && convertible ? new RelexOnnxMissingError(error.message, { cause: error }) : error;
     },
   );
-  const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, { session, onnxFile }, options) : undefined;
-  if (config.relex) checkRelexSignature(config, session, onnxFile, source);
-  else checkSignature(config, session, onnxFile);
-  return { config, tokenizer, session, source: files.description, onnxFile, ...(labels ? { labels } : {}) };
+  try {
+    const labels = biEncoder ? await loadLabelsEncoder(runtime, files, config, { session, onnxFile }, options) : undefined;
+    if (config.relex) checkRelexSignature(config, session, onnxFile, source);
+    else checkSignature(config, session, onnxFile);
+    return { config, tokenizer, session, source: files.description, onnxFile, ...(labels ? { labels } : {}) };
+  } catch (error) {
+    // A refused model must not keep its session (and, off the main thread, a worker that holds the process open).
+    await session.release().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** GLiNER2's config.json (fastino-ai/GLiNER2 ExtractorConfig), as opposed to a GLiNER or plain encoder config. */
