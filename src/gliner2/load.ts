@@ -75,9 +75,14 @@ export async function loadGliner2(
       { cause: error },
     );
   }
-  checkSignature(opened.session, opened.onnxFile);
-  const wordSplitter = options.wordSplitter === undefined ? { kind: "whitespace" as const } : checkWordSplitter(options.wordSplitter);
-  return { config, encoder, session: opened.session, source: files.description, onnxFile: opened.onnxFile, wordSplitter };
+  try {
+    checkSignature(opened.session, opened.onnxFile);
+    const wordSplitter = options.wordSplitter === undefined ? { kind: "whitespace" as const } : checkWordSplitter(options.wordSplitter);
+    return { config, encoder, session: opened.session, source: files.description, onnxFile: opened.onnxFile, wordSplitter };
+  } catch (error) {
+    await opened.session.release().catch(() => undefined); // a refused model keeps no session (model/load.ts)
+    throw error;
+  }
 }
 
 function parseGliner2Config(c: Record<string, unknown>, where: string): Gliner2Config {

@@ -7,7 +7,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { GLiNERBase, isGlinerError, nodeRuntime, type Runtime, type Session } from "../../src/node.js";
+import { GLiNER2, GLiNERBase, isGlinerError, nodeRuntime, type Runtime, type Session } from "../../src/node.js";
 import { SPAN_MODEL, TOKEN_MODEL } from "../helpers/fixtures.js";
 
 /** The Node runtime, recording each session it creates and whether it was released. */
@@ -40,6 +40,19 @@ test("a graph refused by the signature check after its session was created: the 
     const { runtime, sessions } = recordingRuntime();
     await assert.rejects(GLiNERBase.load(runtime, dir), (e: unknown) => isGlinerError(e) && e.code === "MODEL_LOAD");
     assert.equal(sessions.length, 1, "the session was created before the refusal");
+    assert.deepEqual(sessions, [{ released: true }]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("GLiNER2: a graph refused by its signature check after the session was created is released too", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "gliner2-refused-"));
+  try {
+    await cp(join(SPAN_MODEL, "..", "gliner2-span"), dir, { recursive: true });
+    await cp(join(SPAN_MODEL, "..", "bi-span", "onnx", "model.onnx"), join(dir, "onnx", "model.onnx")); // enough rows, wrong graph
+    const { runtime, sessions } = recordingRuntime();
+    await assert.rejects(GLiNER2.load(runtime, dir), (e: unknown) => isGlinerError(e) && e.code === "MODEL_LOAD");
     assert.deepEqual(sessions, [{ released: true }]);
   } finally {
     await rm(dir, { recursive: true, force: true });
