@@ -8,7 +8,7 @@
 import { InvalidInputError } from "../errors.js";
 import type { Word } from "../text/words.js";
 import { splitGliner2Words } from "./words.js";
-import { hasOwn, setOwn } from "./own-keys.js";
+import { setOwn } from "./own-keys.js";
 
 export interface TextChunk {
   readonly text: string;
@@ -50,7 +50,7 @@ export function mergeChunkResults(
   const shifted = results.map((r, i) => shiftSpans(r, document, (chunks[i] as TextChunk).start) as JsonObject);
   const merged: JsonObject = {};
   for (const key of orderedKeys(shifted)) {
-    const values = shifted.filter((r) => hasOwn(r, key)).map((r) => r[key]);
+    const values = shifted.filter((r) => Object.hasOwn(r, key)).map((r) => r[key]);
     if (key === "entities") setOwn(merged, key, mergeLabelMaps(values, true, flags.scalarEntities));
     else if (key === "relation_extraction") setOwn(merged, key, mergeLabelMaps(values, false, new Set()));
     else setOwn(merged, key, mergeValues(values));
@@ -76,7 +76,7 @@ function mergeLabelMaps(values: readonly Json[], removeOverlaps: boolean, scalar
   const maps = values.filter(isObject);
   const merged: JsonObject = {};
   for (const label of orderedKeys(maps)) {
-    const items = maps.filter((m) => hasOwn(m, label)).flatMap((m) => asList(m[label]));
+    const items = maps.filter((m) => Object.hasOwn(m, label)).flatMap((m) => asList(m[label]));
     const deduped = dedupeItems(items, removeOverlaps);
     setOwn(merged, label, scalar.has(label) ? (deduped[0] ?? null) : deduped);
   }
@@ -97,7 +97,7 @@ function mergeValues(values: readonly Json[]): Json {
   if (nonEmpty.every(Array.isArray)) return dedupeItems((nonEmpty as Json[][]).flat(), false);
   if (nonEmpty.every(isObject)) {
     const maps = nonEmpty as JsonObject[];
-    return Object.fromEntries(orderedKeys(maps).map((k) => [k, mergeValues(maps.filter((m) => hasOwn(m, k)).map((m) => m[k]))]));
+    return Object.fromEntries(orderedKeys(maps).map((k) => [k, mergeValues(maps.filter((m) => Object.hasOwn(m, k)).map((m) => m[k]))]));
   }
   return nonEmpty[0];
 }
